@@ -1,0 +1,5 @@
+//! The memlens command line.
+
+fn main() {
+    println!("memlens {}", env!("CARGO_PKG_VERSION"));
+}

@@ -1,0 +1,15 @@
+//! memlens-core: turns pasted memory reports into every tool's number, exactly.
+//!
+//! The core is pure: it reads `&str` and returns values. It never opens a file, reads a clock
+//! or panics on any input. The data flow is
+//!
+//! ```text
+//! raw text ─split─▶ documents ─detect─▶ typed documents ─parse─▶ facts (with line provenance)
+//! ```
+//!
+//! and, in later stages, accounting, reconciliation and the report.
+
+pub mod input;
+
+pub use input::{At, DocId, Document, Kind, Line, Source};
+pub mod parse;
