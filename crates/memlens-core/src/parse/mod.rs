@@ -5,6 +5,8 @@
 //! it reads what it can, and each line it cannot read becomes a diagnostic naming the line and
 //! what was expected there. Parsers never panic and are linear in the input.
 
+pub mod cgroup;
+pub mod meminfo;
 pub mod number;
 
 use serde::Serialize;
@@ -15,6 +17,9 @@ use crate::input::{Diagnostic, Diagnostics, DocId, Document, Kind};
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", content = "facts", rename_all = "snake_case")]
 pub enum Facts {
+    Meminfo(meminfo::Meminfo),
+    MemoryStat(cgroup::MemoryStat),
+    CgroupValue(cgroup::CgroupValue),
     /// A document whose kind has no parser (or is not recognised).
     Unknown,
 }
@@ -29,10 +34,23 @@ pub struct Parsed {
 
 /// Parses one document according to its kind.
 pub fn parse(doc: &Document) -> Parsed {
-    let diags = Diagnostics::new(doc.id);
-    #[allow(clippy::match_single_binding)]
+    let mut diags = Diagnostics::new(doc.id);
     let facts = match doc.kind {
-        Kind::Unknown | _ => Facts::Unknown,
+        Kind::Meminfo => Facts::Meminfo(meminfo::parse(doc, &mut diags)),
+        Kind::Cgroup1MemoryStat | Kind::Cgroup2MemoryStat => {
+            Facts::MemoryStat(cgroup::parse_stat(doc, &mut diags))
+        }
+        Kind::Cgroup2MemoryCurrent
+        | Kind::Cgroup1MemoryUsageInBytes
+        | Kind::Cgroup2MemoryMax
+        | Kind::Cgroup1MemoryLimitInBytes => {
+            Facts::CgroupValue(cgroup::parse_value(doc, &mut diags))
+        }
+        _ => Facts::Unknown,
     };
-    Parsed { doc: doc.id, facts, diagnostics: diags.list }
+    Parsed {
+        doc: doc.id,
+        facts,
+        diagnostics: diags.list,
+    }
 }
