@@ -10,7 +10,8 @@
 //! and, in later stages, accounting, reconciliation and the report.
 
 pub mod input;
+pub mod parse;
+pub mod quantity;
+pub mod report;
 
 pub use input::{At, DocId, Document, Kind, Line, Source};
-pub mod parse;
-pub mod report;
