@@ -7,7 +7,12 @@ fn main() {
         for d in docs {
             println!(
                 "{path}: {} {} {:?} lines {}-{} [{}]",
-                d.id, d.kind, d.name, d.first_line(), d.last_line(), d.reasons.join("; ")
+                d.id,
+                d.kind,
+                d.name,
+                d.first_line(),
+                d.last_line(),
+                d.reasons.join("; ")
             );
         }
     }
