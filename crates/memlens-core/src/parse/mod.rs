@@ -5,7 +5,9 @@
 //! it reads what it can, and each line it cannot read becomes a diagnostic naming the line and
 //! what was expected there. Parsers never panic and are linear in the input.
 
+pub mod kubectl;
 pub mod number;
+pub mod version;
 
 use serde::Serialize;
 
@@ -17,6 +19,9 @@ use crate::input::{Diagnostic, Diagnostics, DocId, Document, Kind};
 pub enum Facts {
     /// A document whose kind has no parser (or is not recognised).
     Unknown,
+    KubectlTopNode(kubectl::TopTable),
+    KubectlTopPod(kubectl::TopTable),
+    Version(version::Versions),
 }
 
 /// One parsed document.
@@ -29,10 +34,16 @@ pub struct Parsed {
 
 /// Parses one document according to its kind.
 pub fn parse(doc: &Document) -> Parsed {
-    let diags = Diagnostics::new(doc.id);
-    #[allow(clippy::match_single_binding)]
+    let mut diags = Diagnostics::new(doc.id);
     let facts = match doc.kind {
+        Kind::KubectlTopNode => Facts::KubectlTopNode(kubectl::parse(doc, &mut diags)),
+        Kind::KubectlTopPod => Facts::KubectlTopPod(kubectl::parse(doc, &mut diags)),
+        Kind::Version => Facts::Version(version::parse(doc, &mut diags)),
         Kind::Unknown | _ => Facts::Unknown,
     };
-    Parsed { doc: doc.id, facts, diagnostics: diags.list }
+    Parsed {
+        doc: doc.id,
+        facts,
+        diagnostics: diags.list,
+    }
 }
