@@ -5,6 +5,7 @@
 //! it reads what it can, and each line it cannot read becomes a diagnostic naming the line and
 //! what was expected there. Parsers never panic and are linear in the input.
 
+pub mod describe;
 pub mod kubectl;
 pub mod number;
 pub mod version;
@@ -21,6 +22,7 @@ pub enum Facts {
     Unknown,
     KubectlTopNode(kubectl::TopTable),
     KubectlTopPod(kubectl::TopTable),
+    KubectlDescribeNode(describe::DescribeNode),
     Version(version::Versions),
 }
 
@@ -38,6 +40,7 @@ pub fn parse(doc: &Document) -> Parsed {
     let facts = match doc.kind {
         Kind::KubectlTopNode => Facts::KubectlTopNode(kubectl::parse(doc, &mut diags)),
         Kind::KubectlTopPod => Facts::KubectlTopPod(kubectl::parse(doc, &mut diags)),
+        Kind::KubectlDescribeNode => Facts::KubectlDescribeNode(describe::parse(doc, &mut diags)),
         Kind::Version => Facts::Version(version::parse(doc, &mut diags)),
         Kind::Unknown | _ => Facts::Unknown,
     };
