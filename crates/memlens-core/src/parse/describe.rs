@@ -700,6 +700,14 @@ mod tests {
     use super::*;
     use crate::input::{DocId, Kind, Line, Severity, Source, clean, read};
 
+    /// One case: name, input, what was read, diagnostics (line, severity).
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        &'static [(u32, Severity)],
+    );
+
     fn doc(text: &str) -> Document {
         let lines = clean::lines(text)
             .map(|(no, raw)| Line {
@@ -907,26 +915,15 @@ Events:              <none>
             ]
         );
 
-        let allocated: Vec<(&str, &str, Option<u64>, &str, Option<u64>)> = node
-            .allocated
-            .iter()
-            .map(|a| {
-                (
-                    a.resource.as_str(),
-                    a.requests.text.as_str(),
-                    a.requests.percent,
-                    a.limits.text.as_str(),
-                    a.limits.percent,
-                )
-            })
-            .collect();
         assert_eq!(
-            allocated,
-            [
-                ("cpu", "200m", Some(10), "0", Some(0)),
-                ("memory", "170Mi", Some(2), "170Mi", Some(2)),
-                ("hugepages-2Mi", "0", Some(0), "0", Some(0)),
-            ]
+            summary(&node).get(14..),
+            Some(
+                &[
+                    "cpu 200m Some(10) 0 Some(0)".to_string(),
+                    "memory 170Mi Some(2) 170Mi Some(2)".to_string(),
+                    "hugepages-2Mi 0 Some(0) 0 Some(0)".to_string(),
+                ][..]
+            )
         );
     }
 
@@ -957,7 +954,7 @@ Events:              <none>
     fn cases() {
         use Severity::*;
         #[rustfmt::skip]
-        let cases: &[(&str, &str, &[&str], &[(u32, Severity)])] = &[
+        let cases: &[Case] = &[
             ("only an Allocatable block with lost indentation", "Allocatable:\ncpu: 1700m\nmemory: 3292712Ki\n",
                 &["allocatable cpu=1700m", "allocatable memory=3292712Ki"], &[]),
             ("tabs", "Capacity:\n\tcpu:\t2\n\tmemory:\t3907112Ki\n",

@@ -773,6 +773,15 @@ mod tests {
     use super::*;
     use crate::input::{DocId, Line, Severity, Source, clean, read};
 
+    /// One case: name, kind, input, rows as kubectl would print them, diagnostics.
+    type Case = (
+        &'static str,
+        Kind,
+        &'static str,
+        &'static [&'static str],
+        &'static [(u32, Severity)],
+    );
+
     fn doc(kind: Kind, text: &str) -> Document {
         let lines = clean::lines(text)
             .map(|(no, raw)| Line {
@@ -858,7 +867,7 @@ node-b   180m         18%    2244Mi          38%       \n";
         let n = Kind::KubectlTopNode;
         let p = Kind::KubectlTopPod;
         #[rustfmt::skip]
-        let cases: &[(&str, Kind, &str, &[&str], &[(u32, Severity)])] = &[
+        let cases: &[Case] = &[
             ("clean node table", n, C48_NODES,
                 &["node-a 354m 17% 2685Mi 45%", "node-b 180m 18% 2244Mi 38%"], &[]),
             ("last row cut before MEMORY%", n,

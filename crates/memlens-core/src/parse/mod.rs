@@ -22,7 +22,7 @@ pub enum Facts {
     Unknown,
     KubectlTopNode(kubectl::TopTable),
     KubectlTopPod(kubectl::TopTable),
-    KubectlDescribeNode(describe::DescribeNode),
+    KubectlDescribeNode(Box<describe::DescribeNode>),
     Version(version::Versions),
 }
 
@@ -40,9 +40,11 @@ pub fn parse(doc: &Document) -> Parsed {
     let facts = match doc.kind {
         Kind::KubectlTopNode => Facts::KubectlTopNode(kubectl::parse(doc, &mut diags)),
         Kind::KubectlTopPod => Facts::KubectlTopPod(kubectl::parse(doc, &mut diags)),
-        Kind::KubectlDescribeNode => Facts::KubectlDescribeNode(describe::parse(doc, &mut diags)),
+        Kind::KubectlDescribeNode => {
+            Facts::KubectlDescribeNode(Box::new(describe::parse(doc, &mut diags)))
+        }
         Kind::Version => Facts::Version(version::parse(doc, &mut diags)),
-        Kind::Unknown | _ => Facts::Unknown,
+        _ => Facts::Unknown,
     };
     Parsed {
         doc: doc.id,

@@ -246,6 +246,14 @@ mod tests {
     use super::*;
     use crate::input::{DocId, Kind, Line, Severity, Source, read};
 
+    /// One case: command, input, versions read, diagnostics.
+    type Case = (
+        Option<&'static str>,
+        &'static str,
+        &'static [(Software, &'static str)],
+        &'static [Severity],
+    );
+
     fn doc(command: Option<&str>, text: &str) -> Document {
         let lines = text
             .lines()
@@ -308,7 +316,7 @@ mod tests {
     fn lines() {
         use Software::*;
         #[rustfmt::skip]
-        let cases: &[(Option<&str>, &str, &[(Software, &str)], &[Severity])] = &[
+        let cases: &[Case] = &[
             (Some("free -V"), "free from procps-ng 3.3.9", &[(Free, "3.3.9")], &[]),
             (None, "top from procps-ng 4.0.2", &[(Top, "4.0.2")], &[]),
             (Some("top -v"), "procps-ng version 3.3.17", &[(Top, "3.3.17")], &[]),
