@@ -7,14 +7,15 @@
 //! header. People paste parts of it: one block (C06), a table without its section line (C13), a
 //! cut-off table (C12), `...` where they left lines out (the splitter drops those lines).
 //!
-//! Quantities are kept as printed (`3292712Ki`, `1700m`, `2981486848`); they are read by the
-//! Kubernetes quantity parser where the accounting needs a number.
+//! Quantities keep their text as printed (`3292712Ki`, `1700m`, `2981486848`) and are read
+//! exactly as Kubernetes quantities; one that cannot be read is an error and has no value.
 
 use serde::Serialize;
 
 use super::number::parse_u64;
 use super::version::{Version, parse_version};
 use crate::input::{At, Diagnostics, Document, Val};
+use crate::quantity::Quantity;
 
 /// `key=value` of `Labels:` or `key: value` of `Annotations:`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -31,6 +32,8 @@ pub struct Resource {
     pub name: String,
     /// The quantity as printed: `3292712Ki`, `1700m`, `37818813820`.
     pub text: String,
+    /// `None` when the text is not a quantity (an error says so).
+    pub quantity: Option<Quantity>,
     pub at: At,
 }
 
@@ -82,6 +85,8 @@ pub struct Condition {
 pub struct Amount {
     /// The quantity as printed; raw bytes without a unit are common (C13).
     pub text: String,
+    /// `None` when the text is not a quantity (an error says so).
+    pub quantity: Option<Quantity>,
     /// The percent of allocatable kubectl printed after it.
     pub percent: Option<u64>,
 }
@@ -331,6 +336,7 @@ pub fn parse(doc: &Document, diags: &mut Diagnostics) -> DescribeNode {
                         block.entries.push(Resource {
                             name: name.to_string(),
                             text: quantity.to_string(),
+                            quantity: read_quantity(quantity, name, no, diags),
                             at,
                         });
                     }
@@ -600,10 +606,38 @@ fn amount(words: &[&str], next: &mut usize, at: At, diags: &mut Diagnostics) -> 
     if inner.is_some() {
         *next += 1;
     }
+    let quantity = read_quantity(text, "the amount", at.line, diags);
     Some(Amount {
         text: text.to_string(),
+        quantity,
         percent,
     })
+}
+
+/// Reads a quantity; one that cannot be read is an error naming what it was for. Thousands
+/// separators, which kubectl never prints but people transcribing a value do, are dropped when
+/// they group the digits in threes.
+fn read_quantity(text: &str, what: &str, no: u32, diags: &mut Diagnostics) -> Option<Quantity> {
+    let digits_end = text
+        .find(|c: char| !c.is_ascii_digit() && c != ',')
+        .unwrap_or(text.len());
+    let grouped = text.contains(',') && parse_u64(&text[..digits_end]).is_ok();
+    let plain = if grouped {
+        text.replace(',', "")
+    } else {
+        text.to_string()
+    };
+    match Quantity::parse(&plain) {
+        Ok(quantity) => Some(quantity),
+        Err(e) => {
+            diags.error(
+                no,
+                format!("`{text}` ({what}) is {e}"),
+                "a Kubernetes quantity such as `3292712Ki`, `1700m` or `2981486848`",
+            );
+            None
+        }
+    }
 }
 
 /// A row of `Allocated resources:`: `memory  2981486848 (37%)  1588314624 (19%)`; or the one
@@ -839,6 +873,17 @@ Events:              <none>
             Some(("37297826550".to_string(), 30))
         );
         assert_eq!(capacity.cpu().map(|r| r.text.as_str()), Some("2"));
+        let bytes = |r: Option<&Resource>| r.and_then(|r| r.quantity).map(|q| q.exact_bytes());
+        assert_eq!(bytes(allocatable.memory()), Some(Ok(5968316 * 1024)));
+        assert_eq!(
+            bytes(allocatable.get("ephemeral-storage")),
+            Some(Ok(37297826550))
+        );
+        let cpu = capacity
+            .cpu()
+            .and_then(|r| r.quantity)
+            .and_then(|q| q.milli_value());
+        assert_eq!(cpu, Some(2000));
         assert_eq!(capacity.hugepages().count(), 2);
         assert_eq!(capacity.entries.len(), 6);
 
@@ -982,6 +1027,8 @@ Events:              <none>
                 &["cpu 1 Some(1) 2 Some(2)"], &[(3, Warning)]),
             ("a key a newer kubectl adds, and its block", "Capacity:\n  cpu: 2\nFuture Thing:\n  Whatever: 1\nAllocatable:\n  cpu: 1\n",
                 &["capacity cpu=2", "allocatable cpu=1"], &[]),
+            ("a quantity that is not one", "Capacity:\n  memory: 12XB\n  pods: 110\n",
+                &["capacity memory=12XB", "capacity pods=110"], &[(2, Error)]),
             ("thousands separators stay as printed", "Capacity:\n  memory: 3,907,112Ki\n",
                 &["capacity memory=3,907,112Ki"], &[]),
         ];
@@ -990,6 +1037,31 @@ Events:              <none>
             assert_eq!(summary(&node), *want, "{name}");
             assert_eq!(diags, *want_diags, "{name}");
         }
+    }
+
+    #[test]
+    fn quantities() {
+        let (node, diags) = run("Allocatable:\n  memory: 3,907,112Ki\n  cpu: 1700m\n");
+        assert_eq!(diags, []);
+        let allocatable = node.allocatable.unwrap();
+        let memory = allocatable
+            .memory()
+            .and_then(|r| r.quantity)
+            .map(|q| q.exact_bytes());
+        assert_eq!(memory, Some(Ok(3907112 * 1024)));
+        let cpu = allocatable
+            .cpu()
+            .and_then(|r| r.quantity)
+            .and_then(|q| q.milli_value());
+        assert_eq!(cpu, Some(1700));
+
+        let (node, diags) =
+            run("  Resource Requests Limits\n  memory 2981486848 (37%) 1Gi (13%)\n");
+        assert_eq!(diags, []);
+        let memory = node.allocated("memory").unwrap();
+        let bytes = |a: &Amount| a.quantity.map(|q| q.exact_bytes());
+        assert_eq!(bytes(&memory.requests), Some(Ok(2981486848)));
+        assert_eq!(bytes(&memory.limits), Some(Ok(1 << 30)));
     }
 
     #[test]
