@@ -304,6 +304,8 @@ fn content_cues(doc: &Document, scores: &mut Scores) {
         .filter(|l| {
             (split::is_klog(l) && split::is_eviction_log(l))
                 || l.contains("eviction manager")
+                || l.contains("Eviction manager")
+                || l.contains("eviction_manager.go")
                 || l.contains("Unable to account working set stats")
                 || l.contains("signal=memory.available")
                 || l.contains("total_inactive_file (")
@@ -668,6 +670,10 @@ mod tests {
                 &[Kind::KubectlDescribeNode],
             ),
             ("free from procps-ng 3.3.9\n", &[Kind::Version]),
+            (
+                "Mar 21 10:20:30 node-a kubelet[1]: I0321 10:20:30.1 1 eviction_manager.go:349] \"Eviction manager: attempting to reclaim\" resourceName=\"memory\"\n",
+                &[Kind::KubeletLog],
+            ),
             ("hello world\n", &[Kind::Unknown]),
         ];
         for (text, want) in cases {

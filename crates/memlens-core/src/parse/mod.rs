@@ -7,6 +7,7 @@
 
 pub mod describe;
 pub mod kubectl;
+pub mod log;
 pub mod number;
 pub mod version;
 
@@ -23,6 +24,7 @@ pub enum Facts {
     KubectlTopNode(kubectl::TopTable),
     KubectlTopPod(kubectl::TopTable),
     KubectlDescribeNode(Box<describe::DescribeNode>),
+    KubeletLog(log::KubeletLog),
     Version(version::Versions),
 }
 
@@ -43,6 +45,7 @@ pub fn parse(doc: &Document) -> Parsed {
         Kind::KubectlDescribeNode => {
             Facts::KubectlDescribeNode(Box::new(describe::parse(doc, &mut diags)))
         }
+        Kind::KubeletLog => Facts::KubeletLog(log::parse(doc, &mut diags)),
         Kind::Version => Facts::Version(version::parse(doc, &mut diags)),
         _ => Facts::Unknown,
     };
