@@ -49,9 +49,5 @@ pub fn parse(doc: &Document) -> Parsed {
         Kind::Version => Facts::Version(version::parse(doc, &mut diags)),
         _ => Facts::Unknown,
     };
-    Parsed {
-        doc: doc.id,
-        facts,
-        diagnostics: diags.list,
-    }
+    Parsed { doc: doc.id, facts, diagnostics: diags.list }
 }
