@@ -213,7 +213,11 @@ fn content_cues(doc: &Document, scores: &mut Scores) {
             scores.add(Kind::KubectlTopPod, 60, "a `NAME CPU(cores) MEMORY(bytes)` header");
         }
     } else {
-        let rows: Vec<Vec<&str>> = lines.iter().map(|l| l.split_whitespace().collect()).collect();
+        // A remark after the cells (`<-- my java application`, C17) is not a cell.
+        let rows: Vec<Vec<&str>> = lines
+            .iter()
+            .map(|l| l.split(" <-").next().unwrap_or("").split_whitespace().collect())
+            .collect();
         let pod_rows = rows.iter().filter(|w| is_top_pod_row(w)).count() as i32;
         let node_rows = rows.iter().filter(|w| is_top_node_row(w)).count() as i32;
         if node_rows > 0 && node_rows * 2 >= rows.len() as i32 {
@@ -477,6 +481,7 @@ mod tests {
             ("NAME   CPU(cores)   CPU%   MEMORY(bytes)   MEMORY%\nn 1m 1% 1Mi 1%\n", &[Kind::KubectlTopNode]),
             ("NAME   CPU(cores)   MEMORY(bytes)\np 1m 1Mi\n", &[Kind::KubectlTopPod]),
             ("{my_pod_name}        9m           1394Mi\n", &[Kind::KubectlTopPod]),
+            ("{my_pod_name}  9m  1394Mi   <-- my java application\n", &[Kind::KubectlTopPod]),
             ("{\n \"kind\": \"NodeMetrics\",\n \"usage\": {}\n}\n", &[Kind::MetricsNodes]),
             ("{\n\"kind\": \"PodMetricsList\"\n}\n", &[Kind::MetricsPods]),
             ("{\n\"kind\": \"Node\", \"status\": {}\n}\n", &[Kind::KubectlNode]),

@@ -311,6 +311,9 @@ pub fn parse(doc: &Document, diags: &mut Diagnostics) -> DescribeNode {
                 Some((key, value)) if !key.contains(' ') => {
                     node.annotations.push(entry(key, value, at))
                 }
+                // An annotation's value may go on over several lines (JSON); nothing memlens
+                // reads is in it.
+                _ if indented => diags.note(Some(no), "a line of an annotation's value; skipped"),
                 _ => section = unexpected(diags, no, "an annotation `key: value`", indented),
             },
             Section::Capacity | Section::Allocatable => match resource_line(text) {
@@ -1027,6 +1030,10 @@ Events:              <none>
                 &["cpu 1 Some(1) 2 Some(2)"], &[(3, Warning)]),
             ("a key a newer kubectl adds, and its block", "Capacity:\n  cpu: 2\nFuture Thing:\n  Whatever: 1\nAllocatable:\n  cpu: 1\n",
                 &["capacity cpu=2", "allocatable cpu=1"], &[]),
+            ("an annotation value over two lines", "Annotations: a: {\n    \"b\":1}\n  c: d\nCapacity:\n  cpu: 2\n",
+                &["capacity cpu=2"], &[(2, Note)]),
+            ("an extra cell after the limits", "  Resource Requests Limits\n  cpu 1 (1%) 2 (2%) 3\n",
+                &["cpu 1 Some(1) 2 Some(2)"], &[(2, Warning)]),
             ("a quantity that is not one", "Capacity:\n  memory: 12XB\n  pods: 110\n",
                 &["capacity memory=12XB", "capacity pods=110"], &[(2, Error)]),
             ("thousands separators stay as printed", "Capacity:\n  memory: 3,907,112Ki\n",

@@ -709,6 +709,8 @@ mod tests {
             ("cut mid-line", "Mar 18 16:09:13 node-a crio[72618]: time=\"2023-03-18\" level=warning msg=\"Unable to account working set stats: total_inactive_file (3827683328) > memory us",
                 None, &[Note, Warning]),
             ("garbage", "hello world", None, &[Note, Warning]),
+            ("thousands separators", "msg=\"x: total_inactive_file (3,827,683,328) > memory usage (3,233,787,904)\"",
+                Some("total_inactive_file 3827683328 > usage 3233787904"), &[]),
             ("an eviction line memlens does not read", "\"Eviction manager: no resources are starved\"", None, &[Note, Warning]),
             ("overflow", "msg=\"x: total_inactive_file (99999999999999999999) > memory usage (1)\"", None, &[Error, Note, Warning]),
             ("bad quantity in an observation",
