@@ -251,9 +251,16 @@ fn content_cues(doc: &Document, scores: &mut Scores) {
             );
         }
     } else {
+        // A remark after the cells (`<-- my java application`, C17) is not a cell.
         let rows: Vec<Vec<&str>> = lines
             .iter()
-            .map(|l| l.split_whitespace().collect())
+            .map(|l| {
+                l.split(" <-")
+                    .next()
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .collect()
+            })
             .collect();
         let pod_rows = rows.iter().filter(|w| is_top_pod_row(w)).count() as i32;
         let node_rows = rows.iter().filter(|w| is_top_node_row(w)).count() as i32;
@@ -304,6 +311,8 @@ fn content_cues(doc: &Document, scores: &mut Scores) {
         .filter(|l| {
             (split::is_klog(l) && split::is_eviction_log(l))
                 || l.contains("eviction manager")
+                || l.contains("Eviction manager")
+                || l.contains("eviction_manager.go")
                 || l.contains("Unable to account working set stats")
                 || l.contains("signal=memory.available")
                 || l.contains("total_inactive_file (")
@@ -323,6 +332,8 @@ fn content_cues(doc: &Document, scores: &mut Scores) {
             l.contains(" from procps")
                 || l.starts_with("procps")
                 || l.starts_with("Client Version:")
+                || l.starts_with("BusyBox v")
+                || l.starts_with("Kubernetes v")
         })
     {
         scores.add(Kind::Version, 60, format!("a version line `{first}`"));
@@ -643,6 +654,10 @@ mod tests {
                 &[Kind::KubectlTopPod],
             ),
             (
+                "{my_pod_name}  9m  1394Mi   <-- my java application\n",
+                &[Kind::KubectlTopPod],
+            ),
+            (
                 "{\n \"kind\": \"NodeMetrics\",\n \"usage\": {}\n}\n",
                 &[Kind::MetricsNodes],
             ),
@@ -668,6 +683,15 @@ mod tests {
                 &[Kind::KubectlDescribeNode],
             ),
             ("free from procps-ng 3.3.9\n", &[Kind::Version]),
+            (
+                "BusyBox v1.30.1 (2019-05-25 12:14:08 UTC) multi-call binary.\n",
+                &[Kind::Version],
+            ),
+            ("Kubernetes v1.27.3\n", &[Kind::Version]),
+            (
+                "Mar 21 10:20:30 node-a kubelet[1]: I0321 10:20:30.1 1 eviction_manager.go:349] \"Eviction manager: attempting to reclaim\" resourceName=\"memory\"\n",
+                &[Kind::KubeletLog],
+            ),
             ("hello world\n", &[Kind::Unknown]),
         ];
         for (text, want) in cases {

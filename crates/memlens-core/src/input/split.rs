@@ -407,6 +407,14 @@ fn is_command(text: &str) -> bool {
     if !COMMANDS.contains(&first) {
         return false;
     }
+    // A `kubectl top` row of a node or pod named like a command (`minikube  119m  5%  1003Mi`,
+    // C14) ends in value cells, which no command line does.
+    if let [.., a, b] = rest.as_slice()
+        && is_top_cell(a)
+        && is_top_cell(b)
+    {
+        return false;
+    }
     match first {
         // `free from procps-ng 3.3.9` is output, `free -m` is a command.
         "free" | "htop" | "vmstat" | "uname" | "ps" => rest.iter().all(|w| w.starts_with('-')),
@@ -426,6 +434,14 @@ fn is_command(text: &str) -> bool {
         "echo" | "for" => !rest.is_empty(),
         _ => true,
     }
+}
+
+/// `119m`, `5%`, `1003Mi`, `<unknown>`: a value cell of `kubectl top`.
+fn is_top_cell(word: &str) -> bool {
+    let number = ["m", "%", "Mi"]
+        .iter()
+        .find_map(|unit| word.strip_suffix(unit));
+    word == "<unknown>" || number.is_some_and(is_number)
 }
 
 fn is_number(word: &str) -> bool {
@@ -505,6 +521,20 @@ mod tests {
             ("## $ kubectl top node", Some("kubectl top node")),
             ("MemTotal:       16393244 kB", None),
             ("NAME     CPU(cores)   CPU%   MEMORY(bytes)   MEMORY%", None),
+            ("minikube   119m         5%     1003Mi", None),
+            (
+                "docker   <unknown>   <unknown>   <unknown>   <unknown>",
+                None,
+            ),
+            ("k3s 1m 1Mi", None),
+            (
+                "minikube start --extra-config kubelet.system-reserved=\"memory=1000Mi\"",
+                Some("minikube start --extra-config kubelet.system-reserved=\"memory=1000Mi\""),
+            ),
+            (
+                "watch -n 1 kubectl top pod",
+                Some("watch -n 1 kubectl top pod"),
+            ),
         ];
         for (line, want) in cases {
             assert_eq!(command_line(line).as_deref(), *want, "line {line:?}");

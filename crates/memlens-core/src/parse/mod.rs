@@ -6,8 +6,12 @@
 //! what was expected there. Parsers never panic and are linear in the input.
 
 pub mod cgroup;
+pub mod describe;
+pub mod kubectl;
+pub mod log;
 pub mod meminfo;
 pub mod number;
+pub mod version;
 
 use serde::Serialize;
 
@@ -20,6 +24,11 @@ pub enum Facts {
     Meminfo(meminfo::Meminfo),
     MemoryStat(cgroup::MemoryStat),
     CgroupValue(cgroup::CgroupValue),
+    KubectlTopNode(kubectl::TopTable),
+    KubectlTopPod(kubectl::TopTable),
+    KubectlDescribeNode(Box<describe::DescribeNode>),
+    KubeletLog(log::KubeletLog),
+    Version(version::Versions),
     /// A document whose kind has no parser (or is not recognised).
     Unknown,
 }
@@ -46,6 +55,13 @@ pub fn parse(doc: &Document) -> Parsed {
         | Kind::Cgroup1MemoryLimitInBytes => {
             Facts::CgroupValue(cgroup::parse_value(doc, &mut diags))
         }
+        Kind::KubectlTopNode => Facts::KubectlTopNode(kubectl::parse(doc, &mut diags)),
+        Kind::KubectlTopPod => Facts::KubectlTopPod(kubectl::parse(doc, &mut diags)),
+        Kind::KubectlDescribeNode => {
+            Facts::KubectlDescribeNode(Box::new(describe::parse(doc, &mut diags)))
+        }
+        Kind::KubeletLog => Facts::KubeletLog(log::parse(doc, &mut diags)),
+        Kind::Version => Facts::Version(version::parse(doc, &mut diags)),
         _ => Facts::Unknown,
     };
     Parsed {
