@@ -1,0 +1,3 @@
+pub mod cadvisor;
+pub mod gofloat;
+pub mod term;
