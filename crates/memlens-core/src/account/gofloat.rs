@@ -7,8 +7,9 @@
 //! and in exponent form otherwise, with at least two exponent digits:
 //! `1985744896` → `1.985744896e+09`, `100000` → `100000`, `1e-05`.
 //!
-//! Rust's `{:e}` also produces the shortest round-trip digits (both pick the closest candidate
-//! among the shortest), so only Go's layout is rebuilt here.
+//! Rust's `{:e}` also produces the shortest round-trip digits and picks the closest candidate
+//! among them; only exact ties are broken differently (see `shortest_digits`), and Go's layout
+//! is rebuilt here.
 
 /// Go's `strconv.FormatFloat(f, 'g', -1, 64)`.
 pub fn format_g_shortest(f: f64) -> String {
@@ -61,8 +62,23 @@ pub fn expfmt_float(f: f64) -> String {
 /// decimal point relative to them (`digits × 10^(point − len)`), as Go's `decimalSlice` holds
 /// them (`d`, `dp`).
 fn shortest_digits(f: f64) -> (Vec<u8>, i64) {
-    let text = format!("{f:e}");
-    let (mantissa, exponent) = text.split_once('e').unwrap_or((text.as_str(), "0"));
+    let shortest = split_exponent_text(&format!("{f:e}"));
+
+    // When the float lies exactly halfway between two shortest candidates, Rust takes the
+    // upper one and Go's Ryu the even one (`1533979136307259.25` → Go `…592`, Rust `…593`).
+    // The correctly rounded value with as many digits breaks the tie to even; it is Go's
+    // answer whenever it still reads back to the same float.
+    let precision = shortest.0.len().saturating_sub(1);
+    let rounded_text = format!("{f:.precision$e}");
+    if rounded_text.parse::<f64>().ok() == Some(f) {
+        return split_exponent_text(&rounded_text);
+    }
+    shortest
+}
+
+/// Splits Rust's `d.ddde±x` text into its digits and Go's decimal-point position.
+fn split_exponent_text(text: &str) -> (Vec<u8>, i64) {
+    let (mantissa, exponent) = text.split_once('e').unwrap_or((text, "0"));
     let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
     let exponent: i64 = exponent.parse().unwrap_or(0);
     (digits, exponent + 1)
@@ -179,6 +195,23 @@ mod tests {
         for &(value, expected) in rows {
             let actual = format_g_shortest(value);
             assert_eq!(actual, expected, "FormatFloat({value:?}, 'g', -1, 64)");
+        }
+    }
+
+    #[test]
+    fn exact_ties_round_to_even_as_go_does() {
+        // Floats exactly halfway between two shortest candidates; Go keeps the even digit.
+        // Expected strings come from Go 1.19 `strconv.FormatFloat`.
+        let rows: &[(u64, &str)] = &[
+            (0x4315cc95660cc0ed, "1.5339791363072592e+15"),
+            (0x430d00e33a4ee1ba, "1.0204687825541672e+15"),
+            (0xc311ddcd0692262d, "-1.2572368130891632e+15"),
+            (0xc2aab4c23b529ca0, "-1.4681827551566312e+13"),
+            (0x42ed29960faceeb4, "2.5651558779480562e+14"),
+        ];
+        for &(bits, expected) in rows {
+            let value = f64::from_bits(bits);
+            assert_eq!(format_g_shortest(value), expected, "bits {bits:#x}");
         }
     }
 
