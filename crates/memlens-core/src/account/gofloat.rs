@@ -58,6 +58,30 @@ pub fn expfmt_float(f: f64) -> String {
     }
 }
 
+/// Go's `int64(f)` on amd64 (`CVTTSD2SQ`): truncation toward zero, and `math.MinInt64` for NaN
+/// and for values outside the int64 range (the Go spec leaves those implementation-defined;
+/// arm64 would saturate instead).
+pub fn go_f64_to_i64(f: f64) -> i64 {
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if f.is_nan() || f >= TWO_63 || f < -TWO_63 {
+        i64::MIN
+    } else {
+        f as i64
+    }
+}
+
+/// Go's `uint64(f)` on amd64: below 2^63 the float goes through `CVTTSD2SQ` (so a negative
+/// value keeps its two's-complement bits), from 2^63 on `2^63` is subtracted first and the top
+/// bit set again; NaN and values past 2^64 end up as `1 << 63`.
+pub fn go_f64_to_u64(f: f64) -> u64 {
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if f < TWO_63 {
+        go_f64_to_i64(f) as u64
+    } else {
+        (go_f64_to_i64(f - TWO_63) as u64) | (1 << 63)
+    }
+}
+
 /// The shortest round-trip decimal digits of a finite, positive `f` and the position of the
 /// decimal point relative to them (`digits × 10^(point − len)`), as Go's `decimalSlice` holds
 /// them (`d`, `dp`).
@@ -212,6 +236,39 @@ mod tests {
         for &(bits, expected) in rows {
             let value = f64::from_bits(bits);
             assert_eq!(format_g_shortest(value), expected, "bits {bits:#x}");
+        }
+    }
+
+    #[test]
+    fn go_float_to_integer_conversions_on_amd64() {
+        let rows: &[(f64, i64, u64)] = &[
+            (0.0, 0, 0),
+            (1.9, 1, 1),
+            (-1.9, -1, u64::MAX),
+            (411120850.9, 411120850, 411120850),
+            (
+                9_223_372_036_854_774_784.0,
+                9_223_372_036_854_774_784,
+                9_223_372_036_854_774_784,
+            ),
+            (9_223_372_036_854_775_808.0, i64::MIN, 1 << 63),
+            (
+                18_446_744_073_709_549_568.0,
+                i64::MIN,
+                18_446_744_073_709_549_568,
+            ),
+            (18_446_744_073_709_551_616.0, i64::MIN, 1 << 63),
+            (-9_223_372_036_854_775_808.0, i64::MIN, 1 << 63),
+            (-1e30, i64::MIN, 1 << 63),
+            (f64::NAN, i64::MIN, 1 << 63),
+            (f64::INFINITY, i64::MIN, 1 << 63),
+        ];
+        for &(value, as_int64, as_uint64) in rows {
+            assert_eq!(
+                (go_f64_to_i64(value), go_f64_to_u64(value)),
+                (as_int64, as_uint64),
+                "{value}"
+            );
         }
     }
 

@@ -1,3 +1,4 @@
 pub mod cadvisor;
 pub mod gofloat;
+pub mod kubelet;
 pub mod term;
