@@ -14,3 +14,4 @@ pub mod input;
 
 pub use input::{At, DocId, Document, Kind, Line, Source};
 pub mod parse;
+pub mod quantity;
