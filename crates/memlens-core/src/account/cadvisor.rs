@@ -483,8 +483,8 @@ mod tests {
         assert_eq!(
             ws.terms,
             vec![
-                Term::new("usage", 7293091840),
-                Term::new("inactive_file", 5307346944)
+                Term::new("usage", 7293091840u64),
+                Term::new("inactive_file", 5307346944u64)
             ]
         );
     }

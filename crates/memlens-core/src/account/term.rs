@@ -10,21 +10,60 @@
 
 use serde::Serialize;
 
+/// A term's value: almost always a count (bytes, kB, nanoseconds, millicores); signed where the
+/// copied tool computes in `int64`, a float where it parses or scales with one (an eviction
+/// percentage, a CPU-seconds sample).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Num {
+    U(u64),
+    I(i64),
+    F(f64),
+}
+
+impl From<u64> for Num {
+    fn from(v: u64) -> Self {
+        Num::U(v)
+    }
+}
+
+impl From<i64> for Num {
+    fn from(v: i64) -> Self {
+        Num::I(v)
+    }
+}
+
+impl From<f64> for Num {
+    fn from(v: f64) -> Self {
+        Num::F(v)
+    }
+}
+
+impl From<f32> for Num {
+    fn from(v: f32) -> Self {
+        // Exact: every f32 is an f64.
+        Num::F(f64::from(v))
+    }
+}
+
 /// One named input of a formula and the value the formula used.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Term {
     pub name: &'static str,
-    pub value: u64,
+    pub value: Num,
 }
 
 impl Term {
-    pub const fn new(name: &'static str, value: u64) -> Self {
-        Term { name, value }
+    pub fn new(name: &'static str, value: impl Into<Num>) -> Self {
+        Term {
+            name,
+            value: value.into(),
+        }
     }
 }
 
 /// A computed value, the formula that produced it, and the terms the formula used.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Derived<T> {
     pub value: T,
     /// The formula in terms of the `terms`' names, e.g. `usage − inactive_file`.
@@ -42,7 +81,7 @@ impl<T> Derived<T> {
     }
 
     /// The value of the term called `name`, if the formula used one.
-    pub fn term(&self, name: &str) -> Option<u64> {
+    pub fn term(&self, name: &str) -> Option<Num> {
         self.terms.iter().find(|t| t.name == name).map(|t| t.value)
     }
 }
