@@ -36,7 +36,7 @@ pub fn format_g_shortest(f: f64) -> String {
 
     // strconv/ftoa.go `formatDigits`: with the shortest precision the switch to exponent form
     // is decided with a precision of 6, i.e. exponents below -4 or at least 6.
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         push_exponent_form(&mut out, &digits, exp);
     } else {
         push_plain_form(&mut out, &digits, point, (nd - point).max(0));
@@ -63,10 +63,10 @@ pub fn expfmt_float(f: f64) -> String {
 /// arm64 would saturate instead).
 pub fn go_f64_to_i64(f: f64) -> i64 {
     const TWO_63: f64 = 9_223_372_036_854_775_808.0;
-    if f.is_nan() || f >= TWO_63 || f < -TWO_63 {
-        i64::MIN
-    } else {
+    if (-TWO_63..TWO_63).contains(&f) {
         f as i64
+    } else {
+        i64::MIN
     }
 }
 
@@ -150,6 +150,7 @@ fn push_plain_form(out: &mut String, digits: &[u8], point: i64, prec: i64) {
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)]
 mod tests {
     use super::*;
 

@@ -180,6 +180,7 @@ pub fn root_usage_rule(version: KubeVersion) -> RootUsageRule {
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)]
 mod tests {
     use super::*;
 

@@ -1,4 +1,6 @@
 pub mod cadvisor;
+pub mod eviction;
 pub mod gofloat;
 pub mod kubelet;
+pub mod nanos;
 pub mod term;

@@ -148,6 +148,7 @@ impl<L: Lookup + ?Sized> Lookup for &L {
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)]
 mod tests {
     use super::*;
 
