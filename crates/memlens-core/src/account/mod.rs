@@ -4,4 +4,5 @@ pub mod gofloat;
 pub mod kubelet;
 pub mod metrics_server;
 pub mod nanos;
+pub mod tabwriter;
 pub mod term;
