@@ -1,6 +1,7 @@
 pub mod cadvisor;
 pub mod eviction;
 pub mod gofloat;
+pub mod kubectl;
 pub mod kubelet;
 pub mod metrics_server;
 pub mod nanos;
