@@ -1,0 +1,9 @@
+pub mod cadvisor;
+pub mod eviction;
+pub mod gofloat;
+pub mod kubectl;
+pub mod kubelet;
+pub mod metrics_server;
+pub mod nanos;
+pub mod tabwriter;
+pub mod term;
