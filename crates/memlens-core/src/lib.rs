@@ -10,6 +10,7 @@
 //! and, in later stages, accounting, reconciliation and the report.
 
 pub mod account;
+pub mod explain;
 pub mod input;
 pub mod parse;
 pub mod quantity;

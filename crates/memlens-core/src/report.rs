@@ -184,6 +184,9 @@ pub struct Term {
     /// The field's own name (`inactive_file`, `MemTotal`) or a quantity id.
     pub name: String,
     pub value: Option<u64>,
+    /// The value as text, when it is not a whole number (a float the tool computed with, a
+    /// negative intermediate) or when the term is a text (a quantity like `16290844Ki`).
+    pub text: Option<String>,
     /// The unit of `value` as read (`bytes`, `KiB`, `MiB`, `pages`).
     pub unit: String,
     /// The quantity this term is, when it is one.

@@ -1,0 +1,885 @@
+//! Node-scope quantities: capacity and allocatable, cAdvisor's root cgroup, the kubelet's node
+//! stats, the eviction signals, metrics-server and `kubectl top node`.
+
+use super::assume::Assumptions;
+use super::evidence::{CgroupFiles, Evidence};
+use super::{Out, TermOrigin, computed, derivation, missing, observe};
+use crate::account::cadvisor::{self, Cgroup, NoValue};
+use crate::account::term::{Derived, Lookup, Term as ATerm};
+use crate::account::{eviction, kubectl, kubelet, metrics_server};
+use crate::input::At;
+use crate::parse::cgroup::{CgroupVersion, Limit};
+use crate::parse::kubectl::TopRow;
+use crate::quantity::{Format, Quantity as KQuantity};
+use crate::report::{AssumptionKey, Derivation, Term};
+
+pub(super) const CAPACITY: &str = "node.capacity_bytes";
+pub(super) const ALLOCATABLE: &str = "node.allocatable_bytes";
+pub(super) const CADVISOR_USAGE: &str = "cadvisor.node.usage_bytes";
+pub(super) const CADVISOR_INACTIVE: &str = "cadvisor.node.inactive_file_bytes";
+pub(super) const CADVISOR_WS: &str = "cadvisor.node.working_set_bytes";
+pub(super) const CADVISOR_RSS: &str = "cadvisor.node.rss_bytes";
+pub(super) const CADVISOR_CACHE: &str = "cadvisor.node.cache_bytes";
+pub(super) const KUBELET_WS: &str = "kubelet.node.working_set_bytes";
+pub(super) const KUBELET_USAGE: &str = "kubelet.node.usage_bytes";
+pub(super) const KUBELET_RSS: &str = "kubelet.node.rss_bytes";
+pub(super) const KUBELET_AVAILABLE: &str = "kubelet.node.available_bytes";
+pub(super) const KUBELET_WS_TEXT: &str = "kubelet.node.working_set_text";
+pub(super) const METRICS_SERVER_TEXT: &str = "metrics_server.node.memory_text";
+pub(super) const TOP_MEMORY: &str = "kubectl.top_node.memory_text";
+pub(super) const TOP_PERCENT: &str = "kubectl.top_node.memory_percent_text";
+pub(super) const TOP_PERCENT_CAPACITY: &str = "kubectl.top_node.memory_percent_capacity_text";
+pub(super) const EVICTION_AVAILABLE: &str = "eviction.memory_available_bytes";
+pub(super) const EVICTION_THRESHOLD: &str = "eviction.hard_threshold_bytes";
+pub(super) const EVICTION_ALLOCATABLE: &str = "eviction.allocatable_memory_available_bytes";
+
+const ASK_ROOT_STAT_V2: &str = "the root cgroup's memory.stat (`cat /sys/fs/cgroup/memory.stat`)";
+const ASK_ROOT_STAT_V1: &str =
+    "the root cgroup's memory.stat (`cat /sys/fs/cgroup/memory/memory.stat`)";
+const ASK_ROOT_USAGE_V1: &str =
+    "the root cgroup's usage (`cat /sys/fs/cgroup/memory/memory.usage_in_bytes`)";
+const ASK_MEMINFO: &str = "`/proc/meminfo` of the node (`cat /proc/meminfo`)";
+const ASK_NODE: &str = "the node object (`kubectl get node NODE -o json`)";
+
+pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
+    capacity(ev, out);
+    allocatable(ev, out);
+    cadvisor_root(ev, a, out);
+    kubelet_node(ev, out);
+    served_texts(ev, out);
+    kubectl_node(ev, a, out);
+    eviction_signals(ev, a, out);
+    pasted_top_rows(ev, a, out);
+}
+
+/// Where each term of a node formula comes from.
+fn node_origin<'e>(ev: &'e Evidence<'e>, out: &'e Out) -> impl Fn(&str) -> TermOrigin + 'e {
+    move |name: &str| {
+        if let Some(m) = ev.meminfo()
+            && let Some(e) = m.get(name)
+        {
+            return TermOrigin::line(if e.kib { "KiB" } else { "pages" }, Some(e.at));
+        }
+        if let Some(root) = ev.root() {
+            if let Some(stat) = root.stat
+                && let Some(v) = stat.get(name)
+            {
+                return TermOrigin::line("bytes", Some(v.at));
+            }
+            if matches!(name, "memory.usage_in_bytes" | "memory.current") {
+                return TermOrigin::line("bytes", root.usage.as_ref().map(|u| u.at));
+            }
+        }
+        let quantity = match name {
+            "usage" => Some(CADVISOR_USAGE),
+            "working_set" => Some(if out.get(CADVISOR_WS).and_then(|q| q.value).is_some() {
+                CADVISOR_WS
+            } else {
+                KUBELET_WS
+            }),
+            "capacity" => Some(CAPACITY),
+            "allocatable" => Some(ALLOCATABLE),
+            _ => None,
+        };
+        match quantity {
+            Some(id) => TermOrigin::quantity("bytes", id, out.known_at(id)),
+            None => TermOrigin::line("bytes", None),
+        }
+    }
+}
+
+/// The subject node's name: the node whose raw files were pasted, as far as any document
+/// names it.
+pub(super) fn subject_name(ev: &Evidence<'_>) -> Option<String> {
+    if let Some(name) = ev.describes.iter().find_map(|d| d.name.as_ref()) {
+        return Some(name.value.clone());
+    }
+    let rows: Vec<&TopRow> = ev.top_nodes.iter().flat_map(|t| &t.rows).collect();
+    match rows.as_slice() {
+        [only] => Some(only.name.clone()),
+        _ => None,
+    }
+}
+
+/// The subject node's row in the pasted `kubectl top node` tables.
+fn subject_row<'a>(ev: &Evidence<'a>) -> Option<&'a TopRow> {
+    let name = subject_name(ev)?;
+    ev.top_nodes
+        .iter()
+        .flat_map(|t| &t.rows)
+        .find(|r| r.name == name)
+}
+
+fn capacity(ev: &Evidence<'_>, out: &mut Out) {
+    let label = "Node capacity (memory)";
+    let described = ev
+        .describes
+        .iter()
+        .find_map(|d| d.capacity.as_ref()?.memory());
+    let meminfo = ev.meminfo().and_then(|m| m.kib("MemTotal"));
+
+    if let Some(resource) = described
+        && let Some(bytes) = resource.quantity.and_then(|q| q.exact_bytes().ok())
+    {
+        let mut q = computed(
+            CAPACITY,
+            label,
+            Some(bytes),
+            Some(resource.text.clone()),
+            Derivation {
+                formula: "status.capacity.memory".to_string(),
+                terms: vec![Term {
+                    name: "status.capacity.memory".to_string(),
+                    value: Some(bytes),
+                    text: Some(resource.text.clone()),
+                    unit: "bytes".to_string(),
+                    quantity: None,
+                    at: Some(resource.at),
+                }],
+                source: "kubectl describe node, Capacity".to_string(),
+                assumptions: vec![],
+            },
+        );
+        if let Some(total) = meminfo {
+            // The kubelet sets capacity from cAdvisor's MemTotal: they must match unless the
+            // meminfo is from another machine (or a container's lxcfs view).
+            let from_meminfo = total.value.checked_mul(1024);
+            let mut o = observe(from_meminfo, None, Some(bytes), &resource.text, resource.at);
+            o.note = Some(format!(
+                "MemTotal × 1024 = {} bytes from /proc/meminfo; the kubelet publishes exactly \
+                 this as capacity",
+                from_meminfo.map_or("?".to_string(), |v| v.to_string())
+            ));
+            q.observed = Some(o);
+        }
+        out.push(q);
+        return;
+    }
+    if let Some(total) = meminfo
+        && let Some(bytes) = total.value.checked_mul(1024)
+    {
+        let d = Derived::new(
+            bytes,
+            "MemTotal × 1024",
+            vec![ATerm::new("MemTotal", total.value)],
+        );
+        out.push(computed(
+            CAPACITY,
+            label,
+            Some(bytes),
+            Some(format!("{}Ki", total.value)),
+            derivation(
+                &d,
+                "kubernetes pkg/kubelet/cadvisor/util.go CapacityFromMachineInfo: cAdvisor's \
+                 MemTotal × 1024, served as <MemTotal>Ki",
+                &[],
+                &|_| TermOrigin::line("KiB", Some(total.at)),
+            ),
+        ));
+        return;
+    }
+    out.push(missing(
+        CAPACITY,
+        label,
+        vec![ASK_MEMINFO.to_string(), ASK_NODE.to_string()],
+    ));
+}
+
+fn allocatable(ev: &Evidence<'_>, out: &mut Out) {
+    let label = "Node allocatable (memory)";
+    let described = ev
+        .describes
+        .iter()
+        .find_map(|d| d.allocatable.as_ref()?.memory());
+    if let Some(resource) = described
+        && let Some(bytes) = resource.quantity.and_then(|q| q.exact_bytes().ok())
+    {
+        out.push(computed(
+            ALLOCATABLE,
+            label,
+            Some(bytes),
+            Some(resource.text.clone()),
+            Derivation {
+                formula: "status.allocatable.memory".to_string(),
+                terms: vec![Term {
+                    name: "status.allocatable.memory".to_string(),
+                    value: Some(bytes),
+                    text: Some(resource.text.clone()),
+                    unit: "bytes".to_string(),
+                    quantity: None,
+                    at: Some(resource.at),
+                }],
+                source: "kubectl describe node, Allocatable".to_string(),
+                assumptions: vec![],
+            },
+        ));
+        return;
+    }
+    out.push(missing(
+        ALLOCATABLE,
+        label,
+        vec![format!(
+            "{ASK_NODE}; allocatable is capacity minus system-reserved, kube-reserved, the hard \
+             eviction threshold and hugepages, which only the node knows"
+        )],
+    ));
+}
+
+/// Which cgroup the root is, as cAdvisor's formulas see it.
+fn root_cgroup(root: Option<&CgroupFiles<'_>>, a: &Assumptions) -> Cgroup {
+    let version = root.and_then(|r| r.version).unwrap_or(a.cgroup.value);
+    match version {
+        CgroupVersion::V1 => Cgroup::V1 {
+            use_hierarchy: true,
+        },
+        CgroupVersion::V2 => Cgroup::V2Root(a.root_usage.value),
+    }
+}
+
+fn cadvisor_root(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
+    let root = ev.root();
+    let cgroup = root_cgroup(root, a);
+    let stat: &dyn Lookup = match root.and_then(|r| r.stat) {
+        Some(s) => s,
+        None => &cadvisor::NOTHING,
+    };
+    let meminfo: &dyn Lookup = match ev.meminfo() {
+        Some(m) => m,
+        None => &cadvisor::NOTHING,
+    };
+    let usage_file = root.and_then(|r| r.usage.as_ref().map(|u| u.value));
+    let assumptions: Vec<AssumptionKey> = match cgroup {
+        Cgroup::V2Root(_) => vec![AssumptionKey::Cgroup, AssumptionKey::RootUsage],
+        _ => vec![AssumptionKey::Cgroup],
+    };
+    let ask = |inputs: &[&str]| -> Vec<String> {
+        inputs
+            .iter()
+            .map(|i| match *i {
+                "memory.usage_in_bytes" => ASK_ROOT_USAGE_V1.to_string(),
+                "MemTotal" | "MemFree" | "SwapTotal" | "SwapFree" => ASK_MEMINFO.to_string(),
+                _ if matches!(cgroup, Cgroup::V1 { .. }) => ASK_ROOT_STAT_V1.to_string(),
+                _ => ASK_ROOT_STAT_V2.to_string(),
+            })
+            .fold(Vec::new(), |mut v, s| {
+                if !v.contains(&s) {
+                    v.push(s);
+                }
+                v
+            })
+    };
+    let source = "google/cadvisor container/libcontainer/handler.go setMemoryStats (v0.37+), \
+                  usage from the container library (runc / opencontainers-cgroups)";
+    let origin = node_origin(ev, out);
+
+    let usage = cadvisor::usage(cgroup, usage_file, stat, meminfo);
+    let usage_q = match &usage {
+        Ok(d) => computed(
+            CADVISOR_USAGE,
+            "cAdvisor usage of cgroup /",
+            Some(d.value),
+            None,
+            derivation(d, source, &assumptions, &origin),
+        ),
+        Err(NoValue::Missing(m)) => {
+            missing(CADVISOR_USAGE, "cAdvisor usage of cgroup /", ask(&m.inputs))
+        }
+        Err(NoValue::NotReported) => missing(
+            CADVISOR_USAGE,
+            "cAdvisor usage of cgroup /",
+            vec![
+                "nothing: runc ≤ 1.0.0-rc93 reports no memory stats for the cgroup v2 root"
+                    .to_string(),
+            ],
+        ),
+    };
+    let inactive_key = if matches!(cgroup, Cgroup::V1 { .. }) {
+        "total_inactive_file"
+    } else {
+        "inactive_file"
+    };
+    let inactive_q = match root.and_then(|r| r.stat).and_then(|s| s.get(inactive_key)) {
+        Some(v) => computed(
+            CADVISOR_INACTIVE,
+            "Inactive file pages of cgroup /",
+            Some(v.value),
+            None,
+            derivation(
+                &Derived::new(
+                    v.value,
+                    inactive_key_formula(inactive_key),
+                    vec![ATerm::new(static_key(inactive_key), v.value)],
+                ),
+                source,
+                &[AssumptionKey::Cgroup],
+                &origin,
+            ),
+        ),
+        None => missing(
+            CADVISOR_INACTIVE,
+            "Inactive file pages of cgroup /",
+            ask(&[inactive_key]),
+        ),
+    };
+    let ws_q = match &usage {
+        Ok(u) => {
+            let d = cadvisor::working_set(cgroup, u.value, stat);
+            computed(
+                CADVISOR_WS,
+                "cAdvisor working set of cgroup /",
+                Some(d.value),
+                None,
+                derivation(&d, source, &assumptions, &origin),
+            )
+        }
+        Err(_) => missing(
+            CADVISOR_WS,
+            "cAdvisor working set of cgroup /",
+            usage_q.missing.clone(),
+        ),
+    };
+    let rss_q = match cadvisor::rss(cgroup, stat) {
+        Ok(d) => computed(
+            CADVISOR_RSS,
+            "cAdvisor RSS of cgroup /",
+            Some(d.value),
+            None,
+            derivation(&d, source, &[AssumptionKey::Cgroup], &origin),
+        ),
+        Err(NoValue::Missing(m)) => {
+            missing(CADVISOR_RSS, "cAdvisor RSS of cgroup /", ask(&m.inputs))
+        }
+        Err(NoValue::NotReported) => missing(CADVISOR_RSS, "cAdvisor RSS of cgroup /", vec![]),
+    };
+    let cache_q = match cadvisor::cache(cgroup, stat) {
+        Ok(d) => computed(
+            CADVISOR_CACHE,
+            "cAdvisor cache of cgroup /",
+            Some(d.value),
+            None,
+            derivation(&d, source, &[AssumptionKey::Cgroup], &origin),
+        ),
+        Err(NoValue::Missing(m)) => {
+            missing(CADVISOR_CACHE, "cAdvisor cache of cgroup /", ask(&m.inputs))
+        }
+        Err(NoValue::NotReported) => missing(CADVISOR_CACHE, "cAdvisor cache of cgroup /", vec![]),
+    };
+    drop(origin);
+    out.push(usage_q);
+    out.push(inactive_q);
+    out.push(ws_q);
+    out.push(rss_q);
+    out.push(cache_q);
+}
+
+fn inactive_key_formula(key: &str) -> &'static str {
+    if key == "total_inactive_file" {
+        "total_inactive_file"
+    } else {
+        "inactive_file"
+    }
+}
+
+fn static_key(key: &str) -> &'static str {
+    inactive_key_formula(key)
+}
+
+/// The kubelet's node stats are cAdvisor's stats of cgroup `/`.
+fn kubelet_node(ev: &Evidence<'_>, out: &mut Out) {
+    let source = "kubernetes pkg/kubelet/stats/helper.go cadvisorInfoToCPUandMemoryStats: the \
+                  node's stats are cAdvisor's stats of cgroup /";
+    for (id, from, label) in [
+        (
+            KUBELET_WS,
+            CADVISOR_WS,
+            "kubelet node working set (/stats/summary)",
+        ),
+        (
+            KUBELET_USAGE,
+            CADVISOR_USAGE,
+            "kubelet node usage (/stats/summary)",
+        ),
+        (
+            KUBELET_RSS,
+            CADVISOR_RSS,
+            "kubelet node RSS (/stats/summary)",
+        ),
+    ] {
+        let q = match out.get(from).and_then(|q| q.value) {
+            Some(v) => computed(
+                id,
+                label,
+                Some(v),
+                None,
+                Derivation {
+                    formula: from.to_string(),
+                    terms: vec![Term {
+                        name: from.to_string(),
+                        value: Some(v),
+                        text: None,
+                        unit: "bytes".to_string(),
+                        quantity: Some(from.to_string()),
+                        at: None,
+                    }],
+                    source: source.to_string(),
+                    assumptions: vec![],
+                },
+            ),
+            None => {
+                let needs = out.get(from).map(|q| q.missing.clone()).unwrap_or_default();
+                missing(id, label, needs)
+            }
+        };
+        out.push(q);
+    }
+
+    let label = "kubelet node availableBytes (/stats/summary)";
+    let total = ev.meminfo().and_then(|m| m.kib("MemTotal"));
+    let ws = out.known(KUBELET_WS);
+    let q = match (&total, ws) {
+        (Some(total), Some(ws)) => match kubelet::node_available_bytes(total.value, ws, None) {
+            Some(d) => computed(
+                KUBELET_AVAILABLE,
+                label,
+                Some(d.value),
+                None,
+                derivation(
+                    &d,
+                    "kubernetes pkg/kubelet/stats/helper.go: availableBytes = Spec.Memory.Limit − \
+                     workingSetBytes; the root's limit is cAdvisor's MemTotal × 1024",
+                    &[],
+                    &node_origin(ev, out),
+                ),
+            ),
+            None => missing(KUBELET_AVAILABLE, label, vec![]),
+        },
+        _ => {
+            let mut needs = Vec::new();
+            if total.is_none() {
+                needs.push(ASK_MEMINFO.to_string());
+            }
+            if ws.is_none() {
+                needs.extend(
+                    out.get(KUBELET_WS)
+                        .map(|q| q.missing.clone())
+                        .unwrap_or_default(),
+                );
+            }
+            missing(KUBELET_AVAILABLE, label, needs)
+        }
+    };
+    out.push(q);
+}
+
+/// The node working set as `/metrics/resource` and metrics-server print it.
+fn served_texts(_ev: &Evidence<'_>, out: &mut Out) {
+    let ws = out.known(KUBELET_WS);
+    let ws_origin = |out: &Out| TermOrigin::quantity("bytes", KUBELET_WS, out.known_at(KUBELET_WS));
+
+    let label = "node_memory_working_set_bytes (/metrics/resource)";
+    let q = match ws {
+        Some(ws) => {
+            let text = kubelet::working_set_text(ws);
+            let d = Derived::new(
+                text.clone(),
+                "float64(workingSetBytes), printed %g",
+                vec![ATerm::new("working_set", ws)],
+            );
+            let origin = ws_origin(out);
+            computed(
+                KUBELET_WS_TEXT,
+                label,
+                Some(ws),
+                Some(text),
+                derivation(
+                    &d,
+                    "kubernetes pkg/kubelet/metrics/collectors/resource_metrics.go; prometheus \
+                     expfmt writeFloat (strconv.AppendFloat 'g', -1)",
+                    &[],
+                    &|_| origin.clone(),
+                ),
+            )
+        }
+        None => missing(KUBELET_WS_TEXT, label, needs_of(out, KUBELET_WS)),
+    };
+    out.push(q);
+
+    let label = "metrics-server NodeMetrics usage.memory";
+    let q = match ws.and_then(|ws| metrics_server::memory_text(ws).map(|t| (ws, t))) {
+        Some((ws, text)) => {
+            let d = Derived::new(
+                text.clone(),
+                "working set as a BinarySI quantity",
+                vec![ATerm::new("working_set", ws)],
+            );
+            let origin = ws_origin(out);
+            computed(
+                METRICS_SERVER_TEXT,
+                label,
+                Some(ws),
+                Some(text),
+                derivation(
+                    &d,
+                    "kubernetes-sigs/metrics-server pkg/storage/node.go: the last working-set \
+                     sample, resource.NewQuantity(…, BinarySI)",
+                    &[],
+                    &|_| origin.clone(),
+                ),
+            )
+        }
+        None => missing(METRICS_SERVER_TEXT, label, needs_of(out, KUBELET_WS)),
+    };
+    out.push(q);
+}
+
+fn needs_of(out: &Out, id: &str) -> Vec<String> {
+    out.get(id).map(|q| q.missing.clone()).unwrap_or_default()
+}
+
+/// `kubectl top node`'s cells for the subject node.
+fn kubectl_node(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
+    let ws = out.known(KUBELET_WS);
+    let row = subject_row(ev);
+    let ws_origin = TermOrigin::quantity("bytes", KUBELET_WS, out.known_at(KUBELET_WS));
+
+    let label = "kubectl top node MEMORY(bytes)";
+    let mut q = match ws.and_then(|ws| kubectl::memory_cell(i128::from(ws) * 1_000_000_000)) {
+        Some(d) => {
+            let value = ws.map(|w| w / (1 << 20) * (1 << 20));
+            let o = ws_origin.clone();
+            computed(
+                TOP_MEMORY,
+                label,
+                value,
+                Some(d.value.clone()),
+                derivation(
+                    &d,
+                    "kubernetes/kubectl pkg/metricsutil/metrics_printer.go: %vMi of \
+                     Value() / (1024 × 1024), integer division",
+                    &[],
+                    &|_| o.clone(),
+                ),
+            )
+        }
+        None => missing(TOP_MEMORY, label, needs_of(out, KUBELET_WS)),
+    };
+    if let Some(cell) = row.and_then(|r| r.memory.as_ref()) {
+        let pasted = cell.known().map(|m| m.bytes_from);
+        let mut o = observe(q.value, q.text.as_deref(), pasted, &cell.text, cell.at);
+        if o.agrees == crate::report::Agreement::Differs {
+            o.note = Some(
+                "a different sample: metrics-server serves the working set of its last scrape, \
+                 taken at another moment than the pasted raw files"
+                    .to_string(),
+            );
+        }
+        q.observed = Some(o);
+    }
+    out.push(q);
+
+    for (id, of, label, ask) in [
+        (
+            TOP_PERCENT,
+            ALLOCATABLE,
+            "kubectl top node MEMORY(%)",
+            ASK_NODE,
+        ),
+        (
+            TOP_PERCENT_CAPACITY,
+            CAPACITY,
+            "kubectl top node --show-capacity MEMORY(%)",
+            ASK_MEMINFO,
+        ),
+    ] {
+        let available = out.known(of);
+        let mut q = match (ws, available) {
+            (Some(ws), Some(available)) => match kubectl::percent_cell(
+                i128::from(ws) * 1_000_000_000,
+                i128::from(available) * 1_000_000_000,
+                a.kubectl.value,
+            ) {
+                Some(d) => {
+                    let percent = d.value.trim_end_matches('%').parse::<u64>().ok();
+                    let o1 = ws_origin.clone();
+                    let o2 = TermOrigin::quantity("bytes", of, out.known_at(of));
+                    computed(
+                        id,
+                        label,
+                        percent,
+                        Some(d.value.clone()),
+                        derivation(
+                            &d,
+                            "kubernetes/kubectl pkg/metricsutil/metrics_printer.go: \
+                             int64(float64(usage.MilliValue()) / float64(available.MilliValue()) \
+                             × 100)",
+                            &[AssumptionKey::Kubectl],
+                            &|name| {
+                                if name == "usage_milli" {
+                                    o1.clone()
+                                } else {
+                                    o2.clone()
+                                }
+                            },
+                        ),
+                    )
+                }
+                None => missing(id, label, vec![]),
+            },
+            _ => {
+                let mut needs = needs_of(out, KUBELET_WS);
+                if available.is_none() {
+                    needs.push(ask.to_string());
+                }
+                missing(id, label, needs)
+            }
+        };
+        if id == TOP_PERCENT
+            && let Some(cell) = row.and_then(|r| r.memory_percent.as_ref())
+        {
+            q.observed = Some(observe(
+                q.value,
+                q.text.as_deref(),
+                cell.known(),
+                &cell.text,
+                cell.at,
+            ));
+        }
+        out.push(q);
+    }
+}
+
+fn eviction_signals(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
+    let source = "kubernetes pkg/kubelet/eviction/helpers.go makeSignalObservations: \
+                  memory.available = node availableBytes";
+    let label = "Eviction signal memory.available";
+    let total = ev.meminfo().and_then(|m| m.kib("MemTotal"));
+    let ws = out.known(KUBELET_WS);
+    let q = match (&total, ws) {
+        (Some(total), Some(ws)) => {
+            let d = eviction::memory_available(total.value, ws);
+            let value = u64::try_from(d.value).ok();
+            computed(
+                EVICTION_AVAILABLE,
+                label,
+                value,
+                value.is_none().then(|| d.value.to_string()),
+                derivation(&d, source, &[], &node_origin(ev, out)),
+            )
+        }
+        _ => {
+            let mut needs = Vec::new();
+            if total.is_none() {
+                needs.push(ASK_MEMINFO.to_string());
+            }
+            needs.extend(needs_of(out, KUBELET_WS));
+            missing(EVICTION_AVAILABLE, label, needs)
+        }
+    };
+    out.push(q);
+
+    let label = "Hard eviction threshold for memory.available";
+    let capacity = out.known(CAPACITY).and_then(|c| i64::try_from(c).ok());
+    let threshold = &a.eviction_hard.value;
+    let q = match threshold {
+        eviction::ThresholdValue::Quantity(qv) => match qv.exact_bytes() {
+            Ok(bytes) => computed(
+                EVICTION_THRESHOLD,
+                label,
+                Some(bytes),
+                Some(qv.canonical()),
+                Derivation {
+                    formula: "the literal threshold".to_string(),
+                    terms: vec![Term {
+                        name: "evictionHard[memory.available]".to_string(),
+                        value: Some(bytes),
+                        text: Some(qv.canonical()),
+                        unit: "bytes".to_string(),
+                        quantity: None,
+                        at: None,
+                    }],
+                    source: "kubelet configuration evictionHard (default memory.available<100Mi)"
+                        .to_string(),
+                    assumptions: vec![AssumptionKey::EvictionHard],
+                },
+            ),
+            Err(_) => missing(EVICTION_THRESHOLD, label, vec![]),
+        },
+        eviction::ThresholdValue::Percentage(_) => {
+            match capacity.and_then(|c| eviction::threshold_bytes(threshold, c)) {
+                Some(d) => {
+                    let value = u64::try_from(d.value).ok();
+                    let origin = node_origin(ev, out);
+                    computed(
+                        EVICTION_THRESHOLD,
+                        label,
+                        value,
+                        None,
+                        derivation(
+                            &d,
+                            "kubernetes pkg/kubelet/eviction/helpers.go GetThresholdQuantity: \
+                         int64(float64(capacity) × percentage)",
+                            &[AssumptionKey::EvictionHard],
+                            &origin,
+                        ),
+                    )
+                }
+                None => missing(EVICTION_THRESHOLD, label, vec![ASK_MEMINFO.to_string()]),
+            }
+        }
+    };
+    out.push(q);
+
+    let label = "Eviction signal allocatableMemory.available";
+    let kubepods = ev.kubepods();
+    let limit = kubepods.and_then(|k| k.limit.as_ref());
+    let kubepods_ws = kubepods.and_then(|k| {
+        out.get(&format!("cadvisor.cgroup.{}.working_set_bytes", k.name))
+            .and_then(|q| q.value)
+    });
+    let q = match (limit, kubepods_ws, kubepods) {
+        (Some(limit), Some(ws), Some(k)) => match limit.value {
+            Limit::Bytes(l) => match eviction::allocatable_memory_available(l, ws) {
+                Some(d) => {
+                    let value = u64::try_from(d.value).ok();
+                    let limit_at = limit.at;
+                    let ws_id = format!("cadvisor.cgroup.{}.working_set_bytes", k.name);
+                    computed(
+                        EVICTION_ALLOCATABLE,
+                        label,
+                        value,
+                        value.is_none().then(|| d.value.to_string()),
+                        derivation(
+                            &d,
+                            "kubernetes pkg/kubelet/eviction/helpers.go: the pods system \
+                             container's availableBytes = kubepods limit − kubepods working set",
+                            &[],
+                            &|name| {
+                                if name == "kubepods_limit" {
+                                    TermOrigin::line("bytes", Some(limit_at))
+                                } else {
+                                    TermOrigin::quantity("bytes", &ws_id, None)
+                                }
+                            },
+                        ),
+                    )
+                }
+                None => missing(
+                    EVICTION_ALLOCATABLE,
+                    label,
+                    vec![
+                        "a limit on the kubepods cgroup: it is unlimited, so the kubelet has no \
+                     allocatableMemory.available observation"
+                            .to_string(),
+                    ],
+                ),
+            },
+            Limit::Max => missing(
+                EVICTION_ALLOCATABLE,
+                label,
+                vec![
+                    "a limit on the kubepods cgroup: memory.max is `max`, so the kubelet has no \
+                 allocatableMemory.available observation"
+                        .to_string(),
+                ],
+            ),
+        },
+        _ => missing(
+            EVICTION_ALLOCATABLE,
+            label,
+            vec![
+                "the kubepods cgroup's memory.max or memory.limit_in_bytes, memory.current or \
+             memory.usage_in_bytes, and memory.stat (`head -n 100 \
+             /sys/fs/cgroup/kubepods.slice/memory.{max,current,stat}`)"
+                    .to_string(),
+            ],
+        ),
+    };
+    out.push(q);
+}
+
+/// Every pasted `kubectl top node` row becomes its own quantities, with the cell as observed.
+fn pasted_top_rows(ev: &Evidence<'_>, _a: &Assumptions, out: &mut Out) {
+    let subject = subject_name(ev);
+    for table in &ev.top_nodes {
+        for row in &table.rows {
+            let base = format!("kubectl.top_node.{}", row.name);
+            let is_subject = subject.as_deref() == Some(row.name.as_str());
+            let cells: [(&str, Option<(String, Option<u64>, At)>, &str); 4] = [
+                (
+                    "memory_text",
+                    row.memory
+                        .as_ref()
+                        .map(|c| (c.text.clone(), c.known().map(|m| m.bytes_from), c.at)),
+                    TOP_MEMORY,
+                ),
+                (
+                    "memory_percent_text",
+                    row.memory_percent
+                        .as_ref()
+                        .map(|c| (c.text.clone(), c.known(), c.at)),
+                    TOP_PERCENT,
+                ),
+                (
+                    "cpu_text",
+                    row.cpu
+                        .as_ref()
+                        .map(|c| (c.text.clone(), c.known().map(|v| v.millicores), c.at)),
+                    "",
+                ),
+                (
+                    "cpu_percent_text",
+                    row.cpu_percent
+                        .as_ref()
+                        .map(|c| (c.text.clone(), c.known(), c.at)),
+                    "",
+                ),
+            ];
+            for (field, cell, same_as) in cells {
+                let id = format!("{base}.{field}");
+                let label = format!("kubectl top node {} {}", row.name, field_label(field));
+                let mut q = if is_subject && !same_as.is_empty() {
+                    match out.get(same_as) {
+                        Some(s) if s.value.is_some() || s.text.is_some() => {
+                            let mut c = s.clone();
+                            c.id = id.clone();
+                            c.label = label.clone();
+                            c
+                        }
+                        _ => missing(&id, &label, vec![]),
+                    }
+                } else {
+                    missing(
+                        &id,
+                        &label,
+                        vec![format!(
+                            "raw data of node {} (its root cgroup memory.stat and /proc/meminfo, or \
+                         its /stats/summary)",
+                            row.name
+                        )],
+                    )
+                };
+                if let Some((text, value, at)) = cell {
+                    q.observed = Some(observe(q.value, q.text.as_deref(), value, &text, at));
+                    out.push(q);
+                }
+            }
+        }
+    }
+}
+
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "memory_text" => "MEMORY(bytes)",
+        "memory_percent_text" => "MEMORY(%)",
+        "cpu_text" => "CPU(cores)",
+        _ => "CPU(%)",
+    }
+}
+
+/// A quantity's text as a Kubernetes quantity (used by callers printing byte values).
+#[allow(dead_code)]
+pub(super) fn binary_si(bytes: u64) -> Option<String> {
+    i64::try_from(bytes)
+        .ok()
+        .map(|b| KQuantity::new(b, Format::BinarySI).canonical())
+}
