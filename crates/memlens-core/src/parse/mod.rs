@@ -5,6 +5,7 @@
 //! it reads what it can, and each line it cannot read becomes a diagnostic naming the line and
 //! what was expected there. Parsers never panic and are linear in the input.
 
+pub mod json;
 pub mod number;
 
 use serde::Serialize;
