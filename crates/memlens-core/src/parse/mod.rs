@@ -6,7 +6,10 @@
 //! what was expected there. Parsers never panic and are linear in the input.
 
 pub mod json;
+pub mod metrics;
+pub mod node;
 pub mod number;
+pub mod summary;
 
 use serde::Serialize;
 
@@ -16,6 +19,14 @@ use crate::input::{Diagnostic, Diagnostics, DocId, Document, Kind};
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", content = "facts", rename_all = "snake_case")]
 pub enum Facts {
+    /// kubelet `/stats/summary` JSON, whole or a `jq` excerpt.
+    KubeletSummary(summary::Summary),
+    /// metrics.k8s.io `NodeMetrics` / `NodeMetricsList`.
+    MetricsNodes(metrics::NodeMetricsList),
+    /// metrics.k8s.io `PodMetrics` / `PodMetricsList`.
+    MetricsPods(metrics::PodMetricsList),
+    /// `kubectl get node(s) -o json|yaml`.
+    KubectlNode(node::Nodes),
     /// A document whose kind has no parser (or is not recognised).
     Unknown,
 }
@@ -30,10 +41,13 @@ pub struct Parsed {
 
 /// Parses one document according to its kind.
 pub fn parse(doc: &Document) -> Parsed {
-    let diags = Diagnostics::new(doc.id);
-    #[allow(clippy::match_single_binding)]
+    let mut diags = Diagnostics::new(doc.id);
     let facts = match doc.kind {
-        Kind::Unknown | _ => Facts::Unknown,
+        Kind::KubeletSummary => Facts::KubeletSummary(summary::parse(doc, &mut diags)),
+        Kind::MetricsNodes => Facts::MetricsNodes(metrics::parse_nodes(doc, &mut diags)),
+        Kind::MetricsPods => Facts::MetricsPods(metrics::parse_pods(doc, &mut diags)),
+        Kind::KubectlNode => Facts::KubectlNode(node::parse(doc, &mut diags)),
+        _ => Facts::Unknown,
     };
     Parsed { doc: doc.id, facts, diagnostics: diags.list }
 }
