@@ -596,7 +596,10 @@ impl Reader<'_> {
             }),
             Err(e) => {
                 let line = b.source_line(e.line(), e.column());
-                let message = format!("not valid JSON: {e}");
+                // serde_json counts lines of the repaired text; the line is named apart.
+                let text = e.to_string();
+                let message = text.split(" at line ").next().unwrap_or(&text);
+                let message = format!("not valid JSON: {message}");
                 self.diags
                     .error(line, message, "JSON as `kubectl` or `jq` prints it");
                 None
@@ -613,7 +616,11 @@ impl Reader<'_> {
             } else {
                 self.complete();
             }
-        } else if b.implicit_root && b.frames.len() == 1 && b.state == State::AfterValue {
+        } else if b.implicit_root
+            && b.frames.len() == 1
+            && (b.state == State::AfterValue || b.state == State::Key && b.pending_comma)
+        {
+            // A pasted member, perhaps with the comma that followed it in its object.
             self.close_implicit();
         } else {
             self.cut(last_line, false);
@@ -990,6 +997,11 @@ pub(crate) mod tests {
                 vec![json!({"a": 1, "b": {"c": 2}}), json!({"e": 3})],
             ),
             (
+                "members pasted without braces, with their commas",
+                "\"memory\": {\n  \"workingSetBytes\": 1\n},\n\"cpu\": {\n  \"usageNanoCores\": 2\n},",
+                vec![json!({"memory": {"workingSetBytes": 1}, "cpu": {"usageNanoCores": 2}})],
+            ),
+            (
                 "a member pasted without braces",
                 "\"memory\": {\n  \"workingSetBytes\": 928534528,\n}",
                 vec![json!({"memory": {"workingSetBytes": 928534528u64}})],
@@ -1079,6 +1091,15 @@ pub(crate) mod tests {
         assert_eq!(diags.list[0].expected.as_deref(), Some("`:` after the key"));
         let (_, diags) = read_text("hello");
         assert_eq!(diags.list[0].line, Some(1));
+        // What the repair lets through and serde_json refuses: the line is the source's.
+        let (docs, diags) = read_text("{\n \"a\": 01\n}");
+        assert!(docs.is_empty());
+        let got = diags
+            .list
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect::<Vec<_>>();
+        assert_eq!(got, [(Some(2), "not valid JSON: invalid number")]);
     }
 
     #[test]
