@@ -7,10 +7,14 @@
 
 pub mod cgroup;
 pub mod describe;
+pub mod json;
 pub mod kubectl;
 pub mod log;
 pub mod meminfo;
+pub mod metrics;
+pub mod node;
 pub mod number;
+pub mod summary;
 pub mod version;
 
 use serde::Serialize;
@@ -29,6 +33,14 @@ pub enum Facts {
     KubectlDescribeNode(Box<describe::DescribeNode>),
     KubeletLog(log::KubeletLog),
     Version(version::Versions),
+    /// kubelet `/stats/summary` JSON, whole or a `jq` excerpt.
+    KubeletSummary(summary::Summary),
+    /// metrics.k8s.io `NodeMetrics` / `NodeMetricsList`.
+    MetricsNodes(metrics::NodeMetricsList),
+    /// metrics.k8s.io `PodMetrics` / `PodMetricsList`.
+    MetricsPods(metrics::PodMetricsList),
+    /// `kubectl get node(s) -o json|yaml`.
+    KubectlNode(node::Nodes),
     /// A document whose kind has no parser (or is not recognised).
     Unknown,
 }
@@ -62,6 +74,10 @@ pub fn parse(doc: &Document) -> Parsed {
         }
         Kind::KubeletLog => Facts::KubeletLog(log::parse(doc, &mut diags)),
         Kind::Version => Facts::Version(version::parse(doc, &mut diags)),
+        Kind::KubeletSummary => Facts::KubeletSummary(summary::parse(doc, &mut diags)),
+        Kind::MetricsNodes => Facts::MetricsNodes(metrics::parse_nodes(doc, &mut diags)),
+        Kind::MetricsPods => Facts::MetricsPods(metrics::parse_pods(doc, &mut diags)),
+        Kind::KubectlNode => Facts::KubectlNode(node::parse(doc, &mut diags)),
         _ => Facts::Unknown,
     };
     Parsed {
