@@ -252,9 +252,18 @@ pub fn top_node(
     let mut rows = Vec::new();
     let mut printed: Vec<&str> = Vec::new();
     for m in sorted {
-        // Go fills a map from the node list, so a later node of the same name wins.
-        let node = nodes.iter().rev().find(|n| n.name == m.name);
-        let row = node_row(m, node, options)?;
+        // Go fills a map from the node list (a later node of the same name wins) and deletes
+        // each entry once printed, so a repeated metrics item gets no percent cells.
+        let available = if printed.contains(&m.name.as_str()) {
+            None
+        } else {
+            nodes.iter().rev().find(|n| n.name == m.name)
+        };
+        // top_node.go registers swap as missing for every listed node without swap capacity.
+        let swap_missing = nodes
+            .iter()
+            .any(|n| n.name == m.name && n.swap_capacity.is_none());
+        let row = node_row(m, available, swap_missing, options)?;
         lines.push(row.cells.clone());
         rows.push(row);
         printed.push(&m.name);
@@ -294,6 +303,7 @@ pub fn top_node(
 fn node_row(
     m: &NodeMetrics,
     node: Option<&Node>,
+    swap_missing: bool,
     options: NodeOptions,
 ) -> Result<NodeRow, TopError> {
     let available = node.map(|n| {
@@ -326,20 +336,18 @@ fn node_row(
 
     let (mut swap, mut swap_percent) = (None, None);
     if options.show_swap {
-        // top_node.go registers swap as missing for listed nodes without a swap capacity.
-        match node.map(|n| n.swap_capacity) {
-            Some(None) => cells.extend(["<unknown>".to_string(), "<unknown>".to_string()]),
-            capacity => {
-                let usage = amount(m.usage.swap.as_ref()).ok_or(TopError::OutOfRange)?;
-                let cell = memory_cell(usage).ok_or(TopError::OutOfRange)?;
-                cells.push(cell.value.clone());
-                swap = Some(cell);
-                if let Some(Some(capacity)) = capacity {
-                    let avail = Quantity::new(capacity, Format::BinarySI);
-                    let percent = percent_of(usage, &avail, version)?;
-                    cells.push(percent.value.clone());
-                    swap_percent = Some(percent);
-                }
+        if swap_missing {
+            cells.extend(["<unknown>".to_string(), "<unknown>".to_string()]);
+        } else {
+            let usage = amount(m.usage.swap.as_ref()).ok_or(TopError::OutOfRange)?;
+            let cell = memory_cell(usage).ok_or(TopError::OutOfRange)?;
+            cells.push(cell.value.clone());
+            swap = Some(cell);
+            if let Some(capacity) = node.and_then(|n| n.swap_capacity) {
+                let avail = Quantity::new(capacity, Format::BinarySI);
+                let percent = percent_of(usage, &avail, version)?;
+                cells.push(percent.value.clone());
+                swap_percent = Some(percent);
             }
         }
     }

@@ -301,6 +301,26 @@ mod tests {
     }
 
     #[test]
+    fn field_fixture_c45_sample_values_print_back_identically() {
+        // Every working-set sample of two real /metrics/resource scrapes: the value read as a
+        // byte count and printed again must be the kubelet's own text.
+        let scrape = include_str!("../../../../tests/fixtures/field/C45/metrics-resource.txt");
+        let mut checked = 0;
+        for line in scrape.lines() {
+            let name = line.split(['{', ' ']).next().unwrap_or("");
+            if !name.ends_with("_memory_working_set_bytes") {
+                continue;
+            }
+            let mut fields = line.rsplitn(3, ' ');
+            let (_timestamp, value) = (fields.next(), fields.next().unwrap_or(""));
+            let bytes = value.parse::<f64>().map(|v| v as u64);
+            assert_eq!(bytes.map(working_set_text).as_deref(), Ok(value), "{line}");
+            checked += 1;
+        }
+        assert_eq!(checked, 12, "working-set samples in C45");
+    }
+
+    #[test]
     fn versions_parse_and_map_to_rules() {
         let rows: &[(&str, Option<(u32, u32, Option<u32>)>, Option<RootUsageRule>)] = &[
             (
