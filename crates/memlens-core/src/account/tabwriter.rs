@@ -69,9 +69,9 @@ impl TabWriter {
         while let Some(end) = rest.find(['\n', '\x0c']) {
             let (line, tail) = rest.split_at(end);
             let form_feed = tail.starts_with('\x0c');
-            let current_line_start = self.pending.rfind(['\n']).map_or(0, |i| i + 1);
-            let one_cell = !self.pending[current_line_start..].contains(['\t', '\x0b'])
-                && !line.contains(['\t', '\x0b']);
+            let line_start = self.pending.rfind('\n').map_or(0, |i| i + 1);
+            let started = self.pending.get(line_start..).unwrap_or("");
+            let one_cell = !started.contains(['\t', '\x0b']) && !line.contains(['\t', '\x0b']);
             self.pending.push_str(line);
             self.pending.push('\n');
             rest = tail.get(1..).unwrap_or("");
