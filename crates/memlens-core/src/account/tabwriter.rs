@@ -17,6 +17,10 @@
 //! Only what kubectl configures is implemented: no HTML filtering, escapes, right alignment,
 //! empty-column discarding or tab padding.
 
+// TODO: widths are Unicode code points, as in the liggitt/tabwriter release kubectl 1.34 pins;
+// a later release of that package measures East Asian wide characters and emoji as two
+// columns, which would pad such node or pod names differently if kubectl picks it up.
+
 /// The writer's settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
