@@ -390,6 +390,15 @@ fn test_nodes() -> Vec<TestNode> {
             listed: false,
             usage: Some(("250m", "1939204Ki", Some("104857600"))),
         },
+        // a wide-character name: the tabwriter counts code points, not display columns
+        TestNode {
+            name: "节点-ü",
+            allocatable: ("2", "2Gi"),
+            capacity: ("2", "2Gi"),
+            swap_capacity: None,
+            listed: true,
+            usage: Some(("1m", "1Mi", None)),
+        },
         // zero allocatable CPU: 0% since 1.34
         TestNode {
             name: "node-f",

@@ -17,9 +17,10 @@
 //! Only what kubectl configures is implemented: no HTML filtering, escapes, right alignment,
 //! empty-column discarding or tab padding.
 
-// TODO: widths are Unicode code points, as in the liggitt/tabwriter release kubectl 1.34 pins;
-// a later release of that package measures East Asian wide characters and emoji as two
-// columns, which would pad such node or pod names differently if kubectl picks it up.
+// TODO: widths are Unicode code points, as in the liggitt/tabwriter release kubectl pins
+// (v0.0.0-20181228230101; kubectl v1.34.5 pads `节点-ü` by code points, see
+// tests/kubectl_oracle.rs); a later release of that package measures East Asian wide
+// characters and emoji as two columns, which would change the padding if kubectl adopts it.
 
 /// The writer's settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
