@@ -49,11 +49,7 @@ pub fn clean(line: &str) -> String {
     if let Some(rest) = t.strip_prefix(['│', '┃']) {
         text = rest.strip_prefix(' ').unwrap_or(rest);
     }
-    let mut text = text
-        .trim_end()
-        .trim_end_matches(['│', '┃'])
-        .trim_end()
-        .to_string();
+    let mut text = text.trim_end().trim_end_matches(['│', '┃']).trim_end().to_string();
     if text.contains("**") {
         text = text.replace("**", "");
     }
@@ -117,10 +113,7 @@ mod tests {
             ("\u{1b}[1;39m{\u{1b}[0m", "{"),
             ("> cache 965206016      ", "cache 965206016"),
             ("> > rss 1", "rss 1"),
-            (
-                "  **memory:             3292712Ki**",
-                "  memory:             3292712Ki",
-            ),
+            ("  **memory:             3292712Ki**", "  memory:             3292712Ki"),
             ("│ gc 18 @2014.334s │", "gc 18 @2014.334s"),
             ("a\u{a0}b", "a b"),
             ("\u{1b}]0;title\u{7}MemTotal: 1 kB", "MemTotal: 1 kB"),

@@ -15,10 +15,7 @@ pub fn detect(doc: &Document) -> (Kind, Vec<String>) {
     content_cues(doc, &mut scores);
 
     let Some((kind, _, reasons)) = scores.best() else {
-        return (
-            Kind::Unknown,
-            vec!["no known cue in the first lines".to_string()],
-        );
+        return (Kind::Unknown, vec!["no known cue in the first lines".to_string()]);
     };
     if matches!(kind, Kind::Cgroup1MemoryStat | Kind::Cgroup2MemoryStat) {
         return memory_stat_version(doc, reasons);
@@ -84,9 +81,7 @@ fn command_cues(doc: &Document, scores: &mut Scores) {
         scores.add(kind, 30, format!("printed by `{command}`"));
     };
     let has = |w: &str| words.contains(&w);
-    let raw_path = words
-        .iter()
-        .find(|w| w.contains("/api") || w.contains("/metrics") || w.contains("/stats"));
+    let raw_path = words.iter().find(|w| w.contains("/api") || w.contains("/metrics") || w.contains("/stats"));
 
     match program.first().copied() {
         Some("free") if has("-V") || has("--version") => said(Kind::Version, scores),
@@ -133,12 +128,7 @@ fn command_cues(doc: &Document, scores: &mut Scores) {
 const CUE_LINES: usize = 400;
 
 fn content_cues(doc: &Document, scores: &mut Scores) {
-    let lines: Vec<&str> = doc
-        .lines
-        .iter()
-        .take(CUE_LINES)
-        .map(|l| l.text.trim())
-        .collect();
+    let lines: Vec<&str> = doc.lines.iter().take(CUE_LINES).map(|l| l.text.trim()).collect();
     if lines.is_empty() {
         return;
     }
@@ -150,11 +140,7 @@ fn content_cues(doc: &Document, scores: &mut Scores) {
     // /proc/meminfo: `Key:   value kB`.
     let meminfo = lines.iter().filter(|l| is_meminfo_line(l)).count() as i32;
     if meminfo > 0 {
-        scores.add(
-            Kind::Meminfo,
-            meminfo * 2,
-            format!("{meminfo} `Key: value kB` lines"),
-        );
+        scores.add(Kind::Meminfo, meminfo * 2, format!("{meminfo} `Key: value kB` lines"));
         if lines.iter().any(|l| l.starts_with("MemTotal:")) {
             scores.add(Kind::Meminfo, 20, "a `MemTotal:` line");
         }
@@ -182,9 +168,7 @@ fn content_cues(doc: &Document, scores: &mut Scores) {
         if let Some(row) = words.first()
             && matches!(*row, "Mem:" | "Speicher:" | "Swap:" | "-/+")
             && words.len() >= 2
-            && words[1..]
-                .iter()
-                .all(|w| starts_with_digit(w) || *w == "buffers/cache:")
+            && words[1..].iter().all(|w| starts_with_digit(w) || *w == "buffers/cache:")
         {
             scores.add(Kind::Free, 10, format!("a `{row}` row of numbers"));
         }
@@ -195,74 +179,45 @@ fn content_cues(doc: &Document, scores: &mut Scores) {
         if l.starts_with("top - ") && l.contains(" up ") {
             scores.add(Kind::Top, 30, "top's `top - … up …` line");
         }
-        let unit_mem = [
-            "KiB Mem", "MiB Mem", "GiB Mem", "TiB Mem", "PiB Mem", "EiB Mem",
-        ];
+        let unit_mem = ["KiB Mem", "MiB Mem", "GiB Mem", "TiB Mem", "PiB Mem", "EiB Mem"];
         if unit_mem.iter().any(|u| l.starts_with(u)) {
             scores.add(Kind::Top, 60, "a `KiB/MiB Mem :` line");
         }
         if l.starts_with("Mem:") && (l.contains(" total,") || l.contains("K used,")) {
             scores.add(Kind::Top, 60, "a `Mem: … total,`/`… used,` summary line");
         }
-        if l.starts_with("%Cpu(s):") || l.starts_with("Tasks:") || l.starts_with("Load average:") {
+        if l.starts_with("%Cpu(s):") || l.starts_with("Tasks:") || l.starts_with("Load average:")
+        {
             scores.add(Kind::Top, 10, "top's CPU or task summary");
         }
     }
 
     // Prometheus text.
-    let help = lines
-        .iter()
-        .filter(|l| l.starts_with("# HELP ") || l.starts_with("# TYPE "))
-        .count() as i32;
+    let help = lines.iter().filter(|l| l.starts_with("# HELP ") || l.starts_with("# TYPE ")).count()
+        as i32;
     let samples = lines.iter().filter(|l| is_prometheus_sample(l)).count() as i32;
     if help > 0 {
-        scores.add(
-            Kind::Prometheus,
-            40 + help,
-            format!("{help} `# HELP`/`# TYPE` lines"),
-        );
+        scores.add(Kind::Prometheus, 40 + help, format!("{help} `# HELP`/`# TYPE` lines"));
     }
     if samples > 0 && samples * 2 >= lines.len() as i32 {
-        scores.add(
-            Kind::Prometheus,
-            samples * 2,
-            format!("{samples} `name{{labels}} value` samples"),
-        );
+        scores.add(Kind::Prometheus, samples * 2, format!("{samples} `name{{labels}} value` samples"));
     }
 
     // kubectl top tables.
     let header = lines.iter().find(|l| l.contains("CPU(cores)"));
     if let Some(h) = header {
         let words: Vec<&str> = h.split_whitespace().collect();
-        if words
-            .iter()
-            .any(|w| w.starts_with("CPU%") || w.starts_with("CPU(%)") || w.starts_with("MEMORY%"))
-        {
-            scores.add(
-                Kind::KubectlTopNode,
-                60,
-                "a `NAME CPU(cores) CPU% …` header",
-            );
+        if words.iter().any(|w| w.starts_with("CPU%") || w.starts_with("CPU(%)") || w.starts_with("MEMORY%")) {
+            scores.add(Kind::KubectlTopNode, 60, "a `NAME CPU(cores) CPU% …` header");
         } else if words.contains(&"MEMORY(bytes)") {
-            scores.add(
-                Kind::KubectlTopPod,
-                60,
-                "a `NAME CPU(cores) MEMORY(bytes)` header",
-            );
+            scores.add(Kind::KubectlTopPod, 60, "a `NAME CPU(cores) MEMORY(bytes)` header");
         }
     } else {
-        let rows: Vec<Vec<&str>> = lines
-            .iter()
-            .map(|l| l.split_whitespace().collect())
-            .collect();
+        let rows: Vec<Vec<&str>> = lines.iter().map(|l| l.split_whitespace().collect()).collect();
         let pod_rows = rows.iter().filter(|w| is_top_pod_row(w)).count() as i32;
         let node_rows = rows.iter().filter(|w| is_top_node_row(w)).count() as i32;
         if node_rows > 0 && node_rows * 2 >= rows.len() as i32 {
-            scores.add(
-                Kind::KubectlTopNode,
-                10 + node_rows,
-                "rows of `name 1m 1% 1Mi 1%`",
-            );
+            scores.add(Kind::KubectlTopNode, 10 + node_rows, "rows of `name 1m 1% 1Mi 1%`");
         } else if pod_rows > 0 && pod_rows * 2 >= rows.len() as i32 {
             scores.add(Kind::KubectlTopPod, 10 + pod_rows, "rows of `name 1m 1Mi`");
         }
@@ -280,22 +235,12 @@ fn content_cues(doc: &Document, scores: &mut Scores) {
         ("MemoryPressure", 10),
     ] {
         if lines.iter().any(|l| l.starts_with(cue)) {
-            scores.add(
-                Kind::KubectlDescribeNode,
-                points,
-                format!("a `{cue}` section"),
-            );
+            scores.add(Kind::KubectlDescribeNode, points, format!("a `{cue}` section"));
         }
     }
-    if lines
-        .iter()
-        .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["Resource", "Requests", "Limits"])
+    if lines.iter().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["Resource", "Requests", "Limits"])
     {
-        scores.add(
-            Kind::KubectlDescribeNode,
-            30,
-            "a `Resource Requests Limits` table",
-        );
+        scores.add(Kind::KubectlDescribeNode, 30, "a `Resource Requests Limits` table");
     }
 
     // kubelet and runtime logs.
@@ -310,19 +255,13 @@ fn content_cues(doc: &Document, scores: &mut Scores) {
         })
         .count() as i32;
     if log_lines > 0 {
-        scores.add(
-            Kind::KubeletLog,
-            40 + log_lines,
-            format!("{log_lines} eviction or runtime log lines"),
-        );
+        scores.add(Kind::KubeletLog, 40 + log_lines, format!("{log_lines} eviction or runtime log lines"));
     }
 
     // Version lines.
     if lines.len() <= 3
         && lines.iter().any(|l| {
-            l.contains(" from procps")
-                || l.starts_with("procps")
-                || l.starts_with("Client Version:")
+            l.contains(" from procps") || l.starts_with("procps") || l.starts_with("Client Version:")
         })
     {
         scores.add(Kind::Version, 60, format!("a version line `{first}`"));
@@ -334,12 +273,7 @@ fn json_cues(doc: &Document, lines: &[&str], scores: &mut Scores) {
     if !(first.starts_with('{') || first.starts_with('[') || first.starts_with('"')) {
         return;
     }
-    let text: String = doc
-        .lines
-        .iter()
-        .take(CUE_LINES)
-        .map(|l| l.text.as_str())
-        .collect();
+    let text: String = doc.lines.iter().take(CUE_LINES).map(|l| l.text.as_str()).collect();
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let kind_is = |k: &str| compact.contains(&format!("\"kind\":\"{k}\""));
     if kind_is("NodeMetrics") || kind_is("NodeMetricsList") {
@@ -352,11 +286,7 @@ fn json_cues(doc: &Document, lines: &[&str], scores: &mut Scores) {
         scores.add(Kind::KubectlNode, 70, "a `List` of objects with `nodeInfo`");
     }
     if compact.contains("\"systemContainers\"") || compact.contains("\"nodeName\"") {
-        scores.add(
-            Kind::KubeletSummary,
-            60,
-            "`node.systemContainers` / `nodeName`",
-        );
+        scores.add(Kind::KubeletSummary, 60, "`node.systemContainers` / `nodeName`");
     }
     if compact.contains("\"workingSetBytes\"") {
         scores.add(Kind::KubeletSummary, 40, "`workingSetBytes` fields");
@@ -367,11 +297,7 @@ fn json_cues(doc: &Document, lines: &[&str], scores: &mut Scores) {
         scores.add(Kind::MetricsNodes, 30, "`usage` with a `window`");
     }
     if compact.contains("\"capacity\":{") && compact.contains("\"allocatable\":{") {
-        scores.add(
-            Kind::KubectlNode,
-            30,
-            "`status.capacity` and `status.allocatable`",
-        );
+        scores.add(Kind::KubectlNode, 30, "`status.capacity` and `status.allocatable`");
     }
 }
 
@@ -380,41 +306,24 @@ fn yaml_cues(lines: &[&str], scores: &mut Scores) {
     if has("kind: Node") || has("- apiVersion: v1") && has("kind: List") {
         scores.add(Kind::KubectlNode, 60, "YAML `kind: Node`");
     }
-    if has("capacity:") && has("allocatable:") && !lines.iter().any(|l| l.starts_with("Capacity:"))
-    {
+    if has("capacity:") && has("allocatable:") && !lines.iter().any(|l| l.starts_with("Capacity:")) {
         scores.add(Kind::KubectlNode, 30, "YAML `capacity:` and `allocatable:`");
     }
 }
 
 fn memory_stat_version(doc: &Document, mut reasons: Vec<String>) -> (Kind, Vec<String>) {
     let name = doc.name.as_deref().unwrap_or("");
-    let keys: Vec<&str> = doc
-        .lines
-        .iter()
-        .take(CUE_LINES)
-        .map(|l| stat_key(&l.text))
-        .collect();
+    let keys: Vec<&str> = doc.lines.iter().take(CUE_LINES).map(|l| stat_key(&l.text)).collect();
     let v1 = keys.iter().find(|k| {
         k.starts_with("total_")
-            || matches!(
-                **k,
-                "cache" | "rss" | "rss_huge" | "mapped_file" | "hierarchical_memory_limit"
-            )
+            || matches!(**k, "cache" | "rss" | "rss_huge" | "mapped_file" | "hierarchical_memory_limit")
             || k.starts_with("memory.") && k.ends_with("_in_bytes")
     });
     let v2 = keys.iter().find(|k| {
         matches!(
             **k,
-            "anon"
-                | "file"
-                | "kernel"
-                | "kernel_stack"
-                | "sock"
-                | "file_mapped"
-                | "slab"
-                | "anon_thp"
-                | "slab_reclaimable"
-                | "memory.current"
+            "anon" | "file" | "kernel" | "kernel_stack" | "sock" | "file_mapped" | "slab" | "anon_thp"
+                | "slab_reclaimable" | "memory.current"
         )
     });
     match (v1, v2) {
@@ -448,14 +357,10 @@ fn is_meminfo_line(line: &str) -> bool {
     };
     let key_ok = !key.is_empty()
         && key.len() < 40
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_()".contains(c))
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || "_()".contains(c))
         && key.as_bytes()[0].is_ascii_uppercase();
     let mut words = value.split_whitespace();
-    let number = words
-        .next()
-        .is_some_and(|w| w.bytes().all(|c| c.is_ascii_digit()));
+    let number = words.next().is_some_and(|w| w.bytes().all(|c| c.is_ascii_digit()));
     let unit = words.next();
     key_ok && number && matches!(unit, None | Some("kB")) && words.next().is_none()
 }
@@ -469,61 +374,21 @@ pub(crate) fn stat_key(line: &str) -> &str {
 
 fn is_stat_line(line: &str) -> bool {
     let key = stat_key(line);
-    !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.".contains(c))
+    !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.".contains(c))
 }
 
 /// Keys that only cgroup memory files have.
 fn is_cgroup_key(key: &str) -> bool {
     const KEYS: &[&str] = &[
-        "cache",
-        "rss",
-        "rss_huge",
-        "shmem",
-        "mapped_file",
-        "dirty",
-        "writeback",
-        "swap",
-        "pgpgin",
-        "pgpgout",
-        "pgfault",
-        "pgmajfault",
-        "inactive_anon",
-        "active_anon",
-        "inactive_file",
-        "active_file",
-        "unevictable",
-        "hierarchical_memory_limit",
-        "hierarchical_memsw_limit",
-        "anon",
-        "file",
-        "kernel",
-        "kernel_stack",
-        "pagetables",
-        "sec_pagetables",
-        "percpu",
-        "sock",
-        "vmalloc",
-        "file_mapped",
-        "file_dirty",
-        "file_writeback",
-        "swapcached",
-        "anon_thp",
-        "file_thp",
-        "shmem_thp",
-        "slab",
-        "slab_reclaimable",
-        "slab_unreclaimable",
-        "workingset_refault_anon",
-        "workingset_refault_file",
-        "memory.usage_in_bytes",
-        "memory.limit_in_bytes",
-        "memory.current",
-        "memory.max",
-        "zswap",
-        "zswapped",
+        "cache", "rss", "rss_huge", "shmem", "mapped_file", "dirty", "writeback", "swap",
+        "pgpgin", "pgpgout", "pgfault", "pgmajfault", "inactive_anon", "active_anon",
+        "inactive_file", "active_file", "unevictable", "hierarchical_memory_limit",
+        "hierarchical_memsw_limit", "anon", "file", "kernel", "kernel_stack", "pagetables",
+        "sec_pagetables", "percpu", "sock", "vmalloc", "file_mapped", "file_dirty",
+        "file_writeback", "swapcached", "anon_thp", "file_thp", "shmem_thp", "slab",
+        "slab_reclaimable", "slab_unreclaimable", "workingset_refault_anon",
+        "workingset_refault_file", "memory.usage_in_bytes", "memory.limit_in_bytes",
+        "memory.current", "memory.max", "zswap", "zswapped",
     ];
     KEYS.contains(&key) || key.starts_with("total_")
 }
@@ -546,25 +411,22 @@ fn is_prometheus_sample(line: &str) -> bool {
         rest
     };
     let mut words = rest.split_whitespace();
-    let value_ok = words
-        .next()
-        .is_some_and(|v| v.parse::<f64>().is_ok() || matches!(v, "NaN" | "+Inf" | "-Inf"));
+    let value_ok = words.next().is_some_and(|v| {
+        v.parse::<f64>().is_ok() || matches!(v, "NaN" | "+Inf" | "-Inf")
+    });
     value_ok && words.next().is_none_or(|t| t.parse::<i64>().is_ok()) && words.next().is_none()
 }
 
 fn is_cpu_cell(w: &str) -> bool {
-    w.strip_suffix('m')
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+    w.strip_suffix('m').is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
 }
 
 fn is_mem_cell(w: &str) -> bool {
-    w.strip_suffix("Mi")
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+    w.strip_suffix("Mi").is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
 }
 
 fn is_percent_cell(w: &str) -> bool {
-    w.strip_suffix('%')
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+    w.strip_suffix('%').is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
 }
 
 fn is_top_pod_row(words: &[&str]) -> bool {
@@ -577,10 +439,7 @@ fn is_top_pod_row(words: &[&str]) -> bool {
 fn is_top_node_row(words: &[&str]) -> bool {
     match words {
         [_, cpu, cpu_pct, mem, mem_pct, ..] => {
-            is_cpu_cell(cpu)
-                && is_percent_cell(cpu_pct)
-                && is_mem_cell(mem)
-                && is_percent_cell(mem_pct)
+            is_cpu_cell(cpu) && is_percent_cell(cpu_pct) && is_mem_cell(mem) && is_percent_cell(mem_pct)
         }
         _ => false,
     }
@@ -592,81 +451,33 @@ mod tests {
     use crate::input::{Source, read};
 
     fn kinds(text: &str) -> Vec<Kind> {
-        read(&[Source::paste(text)], &[])
-            .iter()
-            .map(|d| d.kind)
-            .collect()
+        read(&[Source::paste(text)], &[]).iter().map(|d| d.kind).collect()
     }
 
     #[test]
     fn content_decides() {
         let cases: &[(&str, &[Kind])] = &[
-            (
-                "MemTotal:       16393244 kB\nMemFree:         9744148 kB\n",
-                &[Kind::Meminfo],
-            ),
-            (
-                "anon 790425600\nfile 6502666240\ninactive_file 5307346944\n",
-                &[Kind::Cgroup2MemoryStat],
-            ),
-            (
-                "cache 965206016\nrss 771117056\n",
-                &[Kind::Cgroup1MemoryStat],
-            ),
+            ("MemTotal:       16393244 kB\nMemFree:         9744148 kB\n", &[Kind::Meminfo]),
+            ("anon 790425600\nfile 6502666240\ninactive_file 5307346944\n", &[Kind::Cgroup2MemoryStat]),
+            ("cache 965206016\nrss 771117056\n", &[Kind::Cgroup1MemoryStat]),
             (
                 "              total        used        free      shared  buff/cache   available\nMem:        3907112      990816      536144        7144     2565896     2916296\n",
                 &[Kind::Free],
             ),
-            (
-                "MiB Mem :   7924.4 total,   3146.9 free,   2940.6 used,   2622.8 buff/cache\n",
-                &[Kind::Top],
-            ),
-            (
-                "Mem: 449532K used, 159356K free, 0K shrd, 0K buff, 1K cached\n",
-                &[Kind::Top],
-            ),
+            ("MiB Mem :   7924.4 total,   3146.9 free,   2940.6 used,   2622.8 buff/cache\n", &[Kind::Top]),
+            ("Mem: 449532K used, 159356K free, 0K shrd, 0K buff, 1K cached\n", &[Kind::Top]),
             ("# HELP x y\n# TYPE x gauge\nx 1\n", &[Kind::Prometheus]),
-            (
-                "node_memory_working_set_bytes 8.63531008e+08 1710222817924\n",
-                &[Kind::Prometheus],
-            ),
-            (
-                "NAME   CPU(cores)   CPU%   MEMORY(bytes)   MEMORY%\nn 1m 1% 1Mi 1%\n",
-                &[Kind::KubectlTopNode],
-            ),
-            (
-                "NAME   CPU(cores)   MEMORY(bytes)\np 1m 1Mi\n",
-                &[Kind::KubectlTopPod],
-            ),
-            (
-                "{my_pod_name}        9m           1394Mi\n",
-                &[Kind::KubectlTopPod],
-            ),
-            (
-                "{\n \"kind\": \"NodeMetrics\",\n \"usage\": {}\n}\n",
-                &[Kind::MetricsNodes],
-            ),
+            ("node_memory_working_set_bytes 8.63531008e+08 1710222817924\n", &[Kind::Prometheus]),
+            ("NAME   CPU(cores)   CPU%   MEMORY(bytes)   MEMORY%\nn 1m 1% 1Mi 1%\n", &[Kind::KubectlTopNode]),
+            ("NAME   CPU(cores)   MEMORY(bytes)\np 1m 1Mi\n", &[Kind::KubectlTopPod]),
+            ("{my_pod_name}        9m           1394Mi\n", &[Kind::KubectlTopPod]),
+            ("{\n \"kind\": \"NodeMetrics\",\n \"usage\": {}\n}\n", &[Kind::MetricsNodes]),
             ("{\n\"kind\": \"PodMetricsList\"\n}\n", &[Kind::MetricsPods]),
-            (
-                "{\n\"kind\": \"Node\", \"status\": {}\n}\n",
-                &[Kind::KubectlNode],
-            ),
-            (
-                "{\n \"node\": {\n  \"nodeName\": \"a\"\n }\n}\n",
-                &[Kind::KubeletSummary],
-            ),
-            (
-                "{\n  \"time\": \"x\",\n  \"workingSetBytes\": 1\n}\n",
-                &[Kind::KubeletSummary],
-            ),
-            (
-                "apiVersion: v1\nkind: Node\nstatus:\n  capacity:\n    memory: 1Ki\n",
-                &[Kind::KubectlNode],
-            ),
-            (
-                "Allocatable:\n  cpu:                1700m\n  memory:  1Ki\n",
-                &[Kind::KubectlDescribeNode],
-            ),
+            ("{\n\"kind\": \"Node\", \"status\": {}\n}\n", &[Kind::KubectlNode]),
+            ("{\n \"node\": {\n  \"nodeName\": \"a\"\n }\n}\n", &[Kind::KubeletSummary]),
+            ("{\n  \"time\": \"x\",\n  \"workingSetBytes\": 1\n}\n", &[Kind::KubeletSummary]),
+            ("apiVersion: v1\nkind: Node\nstatus:\n  capacity:\n    memory: 1Ki\n", &[Kind::KubectlNode]),
+            ("Allocatable:\n  cpu:                1700m\n  memory:  1Ki\n", &[Kind::KubectlDescribeNode]),
             ("free from procps-ng 3.3.9\n", &[Kind::Version]),
             ("hello world\n", &[Kind::Unknown]),
         ];
@@ -679,12 +490,7 @@ mod tests {
     fn names_decide_one_number_files() {
         let docs = read(&[Source::file("memory.current", "123\n")], &[]);
         assert_eq!(docs[0].kind, Kind::Cgroup2MemoryCurrent);
-        let docs = read(
-            &[Source::paste(
-                "$ cat /sys/fs/cgroup/memory/memory.usage_in_bytes\n4294868992\n",
-            )],
-            &[],
-        );
+        let docs = read(&[Source::paste("$ cat /sys/fs/cgroup/memory/memory.usage_in_bytes\n4294868992\n")], &[]);
         assert_eq!(docs[0].kind, Kind::Cgroup1MemoryUsageInBytes);
         assert!(docs[0].reasons[0].contains("memory.usage_in_bytes"));
         let docs = read(&[Source::paste("4294868992\n")], &[]);
@@ -694,10 +500,7 @@ mod tests {
     #[test]
     fn override_wins() {
         use crate::input::{DocId, Override};
-        let docs = read(
-            &[Source::paste("hello\n")],
-            &[Override::SetKind(DocId(1), Kind::Free)],
-        );
+        let docs = read(&[Source::paste("hello\n")], &[Override::SetKind(DocId(1), Kind::Free)]);
         assert_eq!(docs[0].kind, Kind::Free);
         assert!(docs[0].kind_set);
         let docs = read(&[Source::paste("hello\n")], &[Override::Drop(DocId(1))]);

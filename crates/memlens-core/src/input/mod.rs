@@ -24,17 +24,11 @@ pub struct Source {
 
 impl Source {
     pub fn paste(text: impl Into<String>) -> Self {
-        Source {
-            name: None,
-            text: text.into(),
-        }
+        Source { name: None, text: text.into() }
     }
 
     pub fn file(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Source {
-            name: Some(name.into()),
-            text: text.into(),
-        }
+        Source { name: Some(name.into()), text: text.into() }
     }
 }
 
@@ -274,10 +268,7 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     pub fn new(doc: DocId) -> Self {
-        Diagnostics {
-            doc,
-            list: Vec::new(),
-        }
+        Diagnostics { doc, list: Vec::new() }
     }
 
     pub fn doc(&self) -> DocId {
@@ -286,12 +277,7 @@ impl Diagnostics {
 
     /// A line that could not be read.
     pub fn error(&mut self, line: u32, message: impl Into<String>, expected: impl Into<String>) {
-        self.push(
-            Some(line),
-            Severity::Error,
-            message.into(),
-            Some(expected.into()),
-        );
+        self.push(Some(line), Severity::Error, message.into(), Some(expected.into()));
     }
 
     /// A line that was read with a caveat.
@@ -321,19 +307,11 @@ impl Diagnostics {
         message: String,
         expected: Option<String>,
     ) {
-        self.list.push(Diagnostic {
-            doc: self.doc,
-            line,
-            severity,
-            message,
-            expected,
-        });
+        self.list.push(Diagnostic { doc: self.doc, line, severity, message, expected });
     }
 
     pub fn is_truncated(&self) -> bool {
-        self.list
-            .iter()
-            .any(|d| d.message.starts_with("the document is cut off"))
+        self.list.iter().any(|d| d.message.starts_with("the document is cut off"))
     }
 }
 
@@ -372,9 +350,7 @@ impl Document {
     /// `/sys/fs/cgroup/kubepods.slice/memory.stat`).
     pub fn basename(&self) -> Option<&str> {
         let name = self.name.as_deref()?;
-        let path = name
-            .split_whitespace()
-            .rfind(|w| w.contains('/') || w.contains('.'))?;
+        let path = name.split_whitespace().rfind(|w| w.contains('/') || w.contains('.'))?;
         Some(path.rsplit('/').next().unwrap_or(path))
     }
 
@@ -383,8 +359,7 @@ impl Document {
     pub fn directory(&self) -> Option<&str> {
         let name = self.name.as_deref()?;
         let path = name.split_whitespace().rfind(|w| w.contains('/'))?;
-        path.rsplit_once('/')
-            .map(|(dir, _)| if dir.is_empty() { "/" } else { dir })
+        path.rsplit_once('/').map(|(dir, _)| if dir.is_empty() { "/" } else { dir })
     }
 }
 

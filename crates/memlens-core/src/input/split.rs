@@ -301,12 +301,8 @@ fn is_refresher_date(line: &str) -> bool {
     (words.len() == 5 || words.len() == 6)
         && DAYS.contains(&words[0])
         && words[1].len() == 3
-        && words
-            .iter()
-            .any(|w| w.len() == 8 && w.as_bytes()[2] == b':' && w.as_bytes()[5] == b':')
-        && words
-            .last()
-            .is_some_and(|y| y.len() == 4 && y.bytes().all(|c| c.is_ascii_digit()))
+        && words.iter().any(|w| w.len() == 8 && w.as_bytes()[2] == b':' && w.as_bytes()[5] == b':')
+        && words.last().is_some_and(|y| y.len() == 4 && y.bytes().all(|c| c.is_ascii_digit()))
 }
 
 /// Recognises a prompt or command line and returns the command it runs.
@@ -411,9 +407,7 @@ fn is_command(text: &str) -> bool {
         // `free from procps-ng 3.3.9` is output, `free -m` is a command.
         "free" | "htop" | "vmstat" | "uname" | "ps" => rest.iter().all(|w| w.starts_with('-')),
         // `top - 08:06:19 up 16 days` is top's own first line.
-        "top" => rest
-            .iter()
-            .all(|w| w.starts_with('-') && w.len() > 1 || is_number(w)),
+        "top" => rest.iter().all(|w| w.starts_with('-') && w.len() > 1 || is_number(w)),
         "cat" | "head" | "tail" | "more" | "less" | "zcat" | "grep" | "egrep" | "stat" | "ls"
         | "find" => !rest.is_empty() && rest.iter().any(|w| w.contains('/') || w.contains('.')),
         "kubectl" | "k" | "kubecolor" | "oc" => rest.first().is_some_and(|verb| {
@@ -437,19 +431,13 @@ fn is_number(word: &str) -> bool {
 fn name_of_command(command: &str) -> String {
     let first_stage = command.split('|').next().unwrap_or(command).trim();
     let words: Vec<&str> = first_stage.split_whitespace().collect();
-    let program = words
-        .iter()
-        .position(|w| !w.contains('=') && *w != "sudo" && *w != "env");
+    let program = words.iter().position(|w| !w.contains('=') && *w != "sudo" && *w != "env");
     if let Some(p) = program
-        && matches!(
-            words[p],
-            "cat" | "head" | "tail" | "more" | "less" | "zcat" | "grep" | "egrep"
-        )
+        && matches!(words[p], "cat" | "head" | "tail" | "more" | "less" | "zcat" | "grep" | "egrep")
     {
-        let path = words[p + 1..]
-            .iter()
-            .rev()
-            .find(|w| !w.starts_with('-') && (w.contains('/') || w.starts_with("memory.")));
+        let path = words[p + 1..].iter().rev().find(|w| {
+            !w.starts_with('-') && (w.contains('/') || w.starts_with("memory."))
+        });
         if let Some(path) = path {
             return path.trim_matches(['"', '\'']).to_string();
         }
@@ -471,21 +459,12 @@ mod tests {
     fn commands() {
         let cases: &[(&str, Option<&str>)] = &[
             ("$ free -m", Some("free -m")),
-            (
-                "user@host-a:~> kubectl top nodes",
-                Some("kubectl top nodes"),
-            ),
+            ("user@host-a:~> kubectl top nodes", Some("kubectl top nodes")),
             ("root@host-a ~ # kubectl top node", Some("kubectl top node")),
             ("/ # free -m", Some("free -m")),
-            (
-                "➜  ~ minikube kubectl -- get --raw /x | jq",
-                Some("minikube kubectl -- get --raw /x | jq"),
-            ),
+            ("➜  ~ minikube kubectl -- get --raw /x | jq", Some("minikube kubectl -- get --raw /x | jq")),
             ("[root@node-a ~] [dev] # free -h", Some("free -h")),
-            (
-                "sh-4.2$ more /sys/fs/cgroup/memory/memory.stat",
-                Some("more /sys/fs/cgroup/memory/memory.stat"),
-            ),
+            ("sh-4.2$ more /sys/fs/cgroup/memory/memory.stat", Some("more /sys/fs/cgroup/memory/memory.stat")),
             ("host-a:~ # free -k", Some("free -k")),
             ("% free -V", Some("free -V")),
             ("root@cam-a:~# free", Some("free")),
@@ -498,10 +477,7 @@ mod tests {
             ("top - 08:06:19 up 16 days, 23:07,  0 users", None),
             ("# HELP node_memory_working_set_bytes x", None),
             ("# Enable metrics-server for metrics...", None),
-            (
-                "Every 2.0s: kubectl top pod    host: Mon Apr  4 16:06:47 2022",
-                Some("kubectl top pod"),
-            ),
+            ("Every 2.0s: kubectl top pod    host: Mon Apr  4 16:06:47 2022", Some("kubectl top pod")),
             ("## $ kubectl top node", Some("kubectl top node")),
             ("MemTotal:       16393244 kB", None),
             ("NAME     CPU(cores)   CPU%   MEMORY(bytes)   MEMORY%", None),
@@ -513,14 +489,8 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(
-            name_of_command("cat /proc/meminfo | grep Mem"),
-            "/proc/meminfo"
-        );
-        assert_eq!(
-            name_of_command("grep MemAvailable /proc/meminfo"),
-            "/proc/meminfo"
-        );
+        assert_eq!(name_of_command("cat /proc/meminfo | grep Mem"), "/proc/meminfo");
+        assert_eq!(name_of_command("grep MemAvailable /proc/meminfo"), "/proc/meminfo");
         assert_eq!(name_of_command("sudo cat memory.stat"), "memory.stat");
         assert_eq!(name_of_command("free -m"), "free -m");
     }
@@ -531,10 +501,7 @@ mod tests {
             "==> /sys/fs/cgroup/memory.stat <==\nanon 1\nfile 2\n\n==> /proc/meminfo <==\nMemTotal: 1 kB\n$ free -m\n              total        used\nMem: 1 2\n",
         );
         let names: Vec<_> = docs.iter().map(|d| d.name.as_deref().unwrap()).collect();
-        assert_eq!(
-            names,
-            ["/sys/fs/cgroup/memory.stat", "/proc/meminfo", "free -m"]
-        );
+        assert_eq!(names, ["/sys/fs/cgroup/memory.stat", "/proc/meminfo", "free -m"]);
         assert_eq!(docs[0].lines.len(), 2);
         assert_eq!(docs[1].lines[0].no, 6);
         assert_eq!(docs[2].command.as_deref(), Some("free -m"));
@@ -562,8 +529,7 @@ mod tests {
 
     #[test]
     fn fences_and_quotes() {
-        let docs =
-            split_text("Here:\n```\n$ free -m\n```\n```text\n              total\nMem: 1\n```\n");
+        let docs = split_text("Here:\n```\n$ free -m\n```\n```text\n              total\nMem: 1\n```\n");
         let last = docs.last().unwrap();
         assert_eq!(last.name.as_deref(), Some("free -m"));
         assert_eq!(last.lines.len(), 2);

@@ -34,9 +34,5 @@ pub fn parse(doc: &Document) -> Parsed {
     let facts = match doc.kind {
         Kind::Unknown | _ => Facts::Unknown,
     };
-    Parsed {
-        doc: doc.id,
-        facts,
-        diagnostics: diags.list,
-    }
+    Parsed { doc: doc.id, facts, diagnostics: diags.list }
 }
