@@ -223,22 +223,11 @@ pub fn top_node(
     }
     let version = options.version;
 
-    let mut sorted: Vec<&NodeMetrics> = metrics.iter().collect();
-    let mut keys = Vec::with_capacity(sorted.len());
-    for m in &sorted {
-        keys.push(sort_key(&m.usage, options.sort_by)?);
+    let mut sorted = Vec::with_capacity(metrics.len());
+    for m in metrics {
+        sorted.push((m, sort_key(&m.usage, options.sort_by)?));
     }
-    let mut order: Vec<usize> = (0..sorted.len()).collect();
-    order.sort_by(|&a, &b| {
-        compare(
-            options.sort_by,
-            &sorted[a].name,
-            keys[a],
-            &sorted[b].name,
-            keys[b],
-        )
-    });
-    sorted = order.iter().filter_map(|&i| metrics.get(i)).collect();
+    sorted.sort_by(|(a, ka), (b, kb)| compare(options.sort_by, &a.name, *ka, &b.name, *kb));
 
     let mut lines: Vec<Vec<String>> = Vec::new();
     if !options.no_headers {
@@ -251,10 +240,19 @@ pub fn top_node(
     }
     let mut rows = Vec::new();
     let mut printed: Vec<&str> = Vec::new();
-    for m in sorted {
-        // Go fills a map from the node list, so a later node of the same name wins.
-        let node = nodes.iter().rev().find(|n| n.name == m.name);
-        let row = node_row(m, node, options)?;
+    for (m, _) in sorted {
+        // Go fills a map from the node list (a later node of the same name wins) and deletes
+        // each entry once printed, so a repeated metrics item gets no percent cells.
+        let available = if printed.contains(&m.name.as_str()) {
+            None
+        } else {
+            nodes.iter().rev().find(|n| n.name == m.name)
+        };
+        // top_node.go registers swap as missing for every listed node without swap capacity.
+        let swap_missing = nodes
+            .iter()
+            .any(|n| n.name == m.name && n.swap_capacity.is_none());
+        let row = node_row(m, available, swap_missing, options)?;
         lines.push(row.cells.clone());
         rows.push(row);
         printed.push(&m.name);
@@ -294,6 +292,7 @@ pub fn top_node(
 fn node_row(
     m: &NodeMetrics,
     node: Option<&Node>,
+    swap_missing: bool,
     options: NodeOptions,
 ) -> Result<NodeRow, TopError> {
     let available = node.map(|n| {
@@ -326,20 +325,18 @@ fn node_row(
 
     let (mut swap, mut swap_percent) = (None, None);
     if options.show_swap {
-        // top_node.go registers swap as missing for listed nodes without a swap capacity.
-        match node.map(|n| n.swap_capacity) {
-            Some(None) => cells.extend(["<unknown>".to_string(), "<unknown>".to_string()]),
-            capacity => {
-                let usage = amount(m.usage.swap.as_ref()).ok_or(TopError::OutOfRange)?;
-                let cell = memory_cell(usage).ok_or(TopError::OutOfRange)?;
-                cells.push(cell.value.clone());
-                swap = Some(cell);
-                if let Some(Some(capacity)) = capacity {
-                    let avail = Quantity::new(capacity, Format::BinarySI);
-                    let percent = percent_of(usage, &avail, version)?;
-                    cells.push(percent.value.clone());
-                    swap_percent = Some(percent);
-                }
+        if swap_missing {
+            cells.extend(["<unknown>".to_string(), "<unknown>".to_string()]);
+        } else {
+            let usage = amount(m.usage.swap.as_ref()).ok_or(TopError::OutOfRange)?;
+            let cell = memory_cell(usage).ok_or(TopError::OutOfRange)?;
+            cells.push(cell.value.clone());
+            swap = Some(cell);
+            if let Some(capacity) = node.and_then(|n| n.swap_capacity) {
+                let avail = Quantity::new(capacity, Format::BinarySI);
+                let percent = percent_of(usage, &avail, version)?;
+                cells.push(percent.value.clone());
+                swap_percent = Some(percent);
             }
         }
     }
@@ -461,27 +458,20 @@ pub fn top_pod(metrics: &[PodMetrics], options: PodOptions) -> Result<Table<PodR
     for m in metrics {
         sums.push(sum_usage(m.containers.iter().map(|c| &c.usage)).ok_or(TopError::OutOfRange)?);
     }
-    let key = |i: usize| -> Option<i64> {
-        let (cpu, memory, _) = *sums.get(i)?;
-        match options.sort_by {
+    let mut order = Vec::with_capacity(metrics.len());
+    for (m, &(cpu, memory, swap)) in metrics.iter().zip(&sums) {
+        let key = match options.sort_by {
             SortBy::Name => Some(0),
             SortBy::Cpu => nanos::milli_value(cpu),
             SortBy::Memory => nanos::value(memory),
-        }
-    };
-    let mut keys = Vec::with_capacity(metrics.len());
-    for i in 0..metrics.len() {
-        keys.push(key(i).ok_or(TopError::OutOfRange)?);
+        };
+        order.push((m, key.ok_or(TopError::OutOfRange)?, (cpu, memory, swap)));
     }
-    let mut order: Vec<usize> = (0..metrics.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (ma, mb) = (&metrics[a], &metrics[b]);
-        match options.sort_by {
-            SortBy::Name if options.all_namespaces && ma.namespace != mb.namespace => {
-                ma.namespace.cmp(&mb.namespace)
-            }
-            by => compare(by, &ma.name, keys[a], &mb.name, keys[b]),
+    order.sort_by(|(ma, ka, _), (mb, kb, _)| match options.sort_by {
+        SortBy::Name if options.all_namespaces && ma.namespace != mb.namespace => {
+            ma.namespace.cmp(&mb.namespace)
         }
+        by => compare(by, &ma.name, *ka, &mb.name, *kb),
     });
 
     let mut lines: Vec<Vec<String>> = Vec::new();
@@ -495,26 +485,15 @@ pub fn top_pod(metrics: &[PodMetrics], options: PodOptions) -> Result<Table<PodR
     }
 
     let mut rows = Vec::new();
-    for &i in &order {
-        let Some(m) = metrics.get(i) else { continue };
+    for (m, _, total) in order {
         if options.containers {
-            let mut containers: Vec<&ContainerMetrics> = m.containers.iter().collect();
-            let mut ckeys = Vec::with_capacity(containers.len());
-            for c in &containers {
-                ckeys.push(sort_key(&c.usage, options.sort_by)?);
+            let mut containers = Vec::with_capacity(m.containers.len());
+            for c in &m.containers {
+                containers.push((c, sort_key(&c.usage, options.sort_by)?));
             }
-            let mut corder: Vec<usize> = (0..containers.len()).collect();
-            corder.sort_by(|&a, &b| {
-                compare(
-                    options.sort_by,
-                    &containers[a].name,
-                    ckeys[a],
-                    &containers[b].name,
-                    ckeys[b],
-                )
-            });
-            containers = corder.iter().filter_map(|&j| m.containers.get(j)).collect();
-            for c in containers {
+            containers
+                .sort_by(|(a, ka), (b, kb)| compare(options.sort_by, &a.name, *ka, &b.name, *kb));
+            for (c, _) in containers {
                 let (cpu, memory, swap) =
                     sum_usage(std::iter::once(&c.usage)).ok_or(TopError::OutOfRange)?;
                 let mut cells = Vec::new();
@@ -540,7 +519,6 @@ pub fn top_pod(metrics: &[PodMetrics], options: PodOptions) -> Result<Table<PodR
                 cells.push(m.namespace.clone());
             }
             cells.push(m.name.clone());
-            let total = *sums.get(i).ok_or(TopError::OutOfRange)?;
             let row = usage_row(&m.namespace, &m.name, None, cells, total, options)?;
             lines.push(row.cells.clone());
             rows.push(row);

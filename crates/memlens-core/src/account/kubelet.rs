@@ -10,9 +10,9 @@
 
 use serde::Serialize;
 
-use super::cadvisor::RootUsageRule;
+use super::cadvisor::{self, Cgroup, NoValue, RootUsageRule};
 use super::gofloat::expfmt_float;
-use super::term::{Derived, Term};
+use super::term::{Derived, Lookup, Missing, Term};
 
 /// cAdvisor's "unlimited" cut-off: limits above 2^62 publish no `availableBytes`.
 const UNLIMITED_ABOVE: u64 = 1 << 62;
@@ -63,6 +63,44 @@ pub fn node_available_bytes(
             "max(0, MemTotal × 1024 − working_set − hugepages)",
             vec![mem_total, ws, Term::new("hugepages", pools)],
         ),
+    })
+}
+
+/// The node's `/stats/summary` `node.memory` block.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NodeMemory {
+    pub usage_bytes: Derived<u64>,
+    pub working_set_bytes: Derived<u64>,
+    /// `rssBytes`: v2 `anon`, v1 `total_rss`/`rss`.
+    pub rss_bytes: Result<Derived<u64>, NoValue>,
+    /// `availableBytes`; `NotReported` when the capacity counts as unlimited (the field is
+    /// omitted), `Missing` without `MemTotal`.
+    pub available_bytes: Result<Derived<u64>, NoValue>,
+}
+
+/// `node.memory` from the root cgroup's files: `usage_file` is the root's
+/// `memory.usage_in_bytes` (v1; the v2 root has none), `stat` its `memory.stat`, `meminfo`
+/// `/proc/meminfo` (kB values), `hugepages` as for [`node_available_bytes`].
+pub fn node_memory(
+    cgroup: Cgroup,
+    usage_file: Option<u64>,
+    stat: &(impl Lookup + ?Sized),
+    meminfo: &(impl Lookup + ?Sized),
+    hugepages: Option<u64>,
+) -> Result<NodeMemory, NoValue> {
+    let usage = cadvisor::usage(cgroup, usage_file, stat, meminfo)?;
+    let working_set = cadvisor::working_set(cgroup, usage.value, stat);
+    let available = match meminfo.get_value("MemTotal") {
+        None => Err(NoValue::Missing(Missing::one("MemTotal"))),
+        Some(total) => {
+            node_available_bytes(total, working_set.value, hugepages).ok_or(NoValue::NotReported)
+        }
+    };
+    Ok(NodeMemory {
+        rss_bytes: cadvisor::rss(cgroup, stat),
+        usage_bytes: usage,
+        working_set_bytes: working_set,
+        available_bytes: available,
     })
 }
 
@@ -216,6 +254,42 @@ mod tests {
     }
 
     #[test]
+    fn node_memory_of_the_runc_3933_root_fixture() {
+        // accounting.md 9.1, with the hypothetical MemTotal 16393244 kB
+        let stat = [
+            ("anon", 790425600u64),
+            ("file", 6502666240),
+            ("inactive_file", 5307346944),
+            ("active_file", 1179316224),
+        ];
+        let meminfo = [("MemTotal", 16393244u64), ("MemFree", 9000000)];
+        let rule = Cgroup::V2Root(RootUsageRule::AnonPlusFile);
+        let node = node_memory(rule, None, &stat, &meminfo, None);
+        let values = node.map(|n| {
+            (
+                n.usage_bytes.value,
+                n.working_set_bytes.value,
+                n.rss_bytes.map(|d| d.value),
+                n.available_bytes.map(|d| d.value),
+            )
+        });
+        assert_eq!(
+            values,
+            Ok((7293091840, 1985744896, Ok(790425600), Ok(14800936960)))
+        );
+
+        let without_meminfo = node_memory(rule, None, &stat, &cadvisor::NOTHING, None);
+        assert_eq!(
+            without_meminfo.map(|n| n.available_bytes.map(|d| d.value)),
+            Ok(Err(NoValue::Missing(Missing::one("MemTotal"))))
+        );
+        let old_runc = Cgroup::V2Root(RootUsageRule::TotalMinusFree);
+        let node = node_memory(old_runc, None, &stat, &meminfo, None);
+        let ws = (16393244u64 - 9000000) * 1024 - 5307346944;
+        assert_eq!(node.map(|n| n.working_set_bytes.value), Ok(ws));
+    }
+
+    #[test]
     fn available_bytes_of_limited_and_unlimited_cgroups() {
         let rows: &[(u64, u64, Option<u64>)] = &[
             (
@@ -298,6 +372,26 @@ mod tests {
         for &(ws, expected) in rows {
             assert_eq!(working_set_text(ws), expected, "{ws}");
         }
+    }
+
+    #[test]
+    fn field_fixture_c45_sample_values_print_back_identically() {
+        // Every working-set sample of two real /metrics/resource scrapes: the value read as a
+        // byte count and printed again must be the kubelet's own text.
+        let scrape = include_str!("../../../../tests/fixtures/field/C45/metrics-resource.txt");
+        let mut checked = 0;
+        for line in scrape.lines() {
+            let name = line.split(['{', ' ']).next().unwrap_or("");
+            if !name.ends_with("_memory_working_set_bytes") {
+                continue;
+            }
+            let mut fields = line.rsplitn(3, ' ');
+            let (_timestamp, value) = (fields.next(), fields.next().unwrap_or(""));
+            let bytes = value.parse::<f64>().map(|v| v as u64);
+            assert_eq!(bytes.map(working_set_text).as_deref(), Ok(value), "{line}");
+            checked += 1;
+        }
+        assert_eq!(checked, 12, "working-set samples in C45");
     }
 
     #[test]

@@ -17,6 +17,11 @@
 //! Only what kubectl configures is implemented: no HTML filtering, escapes, right alignment,
 //! empty-column discarding or tab padding.
 
+// TODO: widths are Unicode code points, as in the liggitt/tabwriter release kubectl pins
+// (v0.0.0-20181228230101; kubectl v1.34.5 pads `节点-ü` by code points, see
+// tests/kubectl_oracle.rs); a later release of that package measures East Asian wide
+// characters and emoji as two columns, which would change the padding if kubectl adopts it.
+
 /// The writer's settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -69,9 +74,9 @@ impl TabWriter {
         while let Some(end) = rest.find(['\n', '\x0c']) {
             let (line, tail) = rest.split_at(end);
             let form_feed = tail.starts_with('\x0c');
-            let current_line_start = self.pending.rfind(['\n']).map_or(0, |i| i + 1);
-            let one_cell = !self.pending[current_line_start..].contains(['\t', '\x0b'])
-                && !line.contains(['\t', '\x0b']);
+            let line_start = self.pending.rfind('\n').map_or(0, |i| i + 1);
+            let started = self.pending.get(line_start..).unwrap_or("");
+            let one_cell = !started.contains(['\t', '\x0b']) && !line.contains(['\t', '\x0b']);
             self.pending.push_str(line);
             self.pending.push('\n');
             rest = tail.get(1..).unwrap_or("");
