@@ -9,6 +9,9 @@ use crate::parse::describe::DescribeNode;
 use crate::parse::kubectl::TopTable;
 use crate::parse::log::KubeletLog;
 use crate::parse::meminfo::Meminfo;
+use crate::parse::metrics::{NodeMetricsList, PodMetricsList};
+use crate::parse::node::Nodes;
+use crate::parse::summary::Summary;
 use crate::parse::version::Versions;
 
 /// One cgroup's files, gathered from every document that names it.
@@ -46,6 +49,10 @@ pub struct Evidence<'a> {
     pub describes: Vec<&'a DescribeNode>,
     pub logs: Vec<&'a KubeletLog>,
     pub versions: Vec<&'a Versions>,
+    pub summaries: Vec<&'a Summary>,
+    pub node_metrics: Vec<&'a NodeMetricsList>,
+    pub pod_metrics: Vec<&'a PodMetricsList>,
+    pub nodes: Vec<&'a Nodes>,
 }
 
 impl<'a> Evidence<'a> {
@@ -100,6 +107,10 @@ impl<'a> Evidence<'a> {
                 Facts::KubectlDescribeNode(d) => ev.describes.push(d),
                 Facts::KubeletLog(l) => ev.logs.push(l),
                 Facts::Version(v) => ev.versions.push(v),
+                Facts::KubeletSummary(s) => ev.summaries.push(s),
+                Facts::MetricsNodes(m) => ev.node_metrics.push(m),
+                Facts::MetricsPods(m) => ev.pod_metrics.push(m),
+                Facts::KubectlNode(n) => ev.nodes.push(n),
                 _ => {}
             }
         }

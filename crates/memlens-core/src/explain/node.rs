@@ -94,6 +94,29 @@ pub(super) fn subject_name(ev: &Evidence<'_>) -> Option<String> {
     if let Some(name) = ev.describes.iter().find_map(|d| d.name.as_ref()) {
         return Some(name.value.clone());
     }
+    if let Some(name) =
+        ev.summaries.iter().find_map(|s| s.node.as_ref().and_then(|n| n.node_name.as_ref()))
+    {
+        return Some(name.value.clone());
+    }
+    let listed: Vec<&str> = ev
+        .nodes
+        .iter()
+        .flat_map(|n| &n.items)
+        .filter_map(|n| n.name.as_ref().map(|v| v.value.as_str()))
+        .collect();
+    if let [only] = listed.as_slice() {
+        return Some(only.to_string());
+    }
+    let measured: Vec<&str> = ev
+        .node_metrics
+        .iter()
+        .flat_map(|m| &m.items)
+        .filter_map(|n| n.name.as_ref().map(|v| v.value.as_str()))
+        .collect();
+    if let [only] = measured.as_slice() {
+        return Some(only.to_string());
+    }
     let rows: Vec<&TopRow> = ev.top_nodes.iter().flat_map(|t| &t.rows).collect();
     match rows.as_slice() {
         [only] => Some(only.name.clone()),
@@ -110,17 +133,72 @@ fn subject_row<'a>(ev: &Evidence<'a>) -> Option<&'a TopRow> {
         .find(|r| r.name == name)
 }
 
+/// A node's memory capacity or allocatable as a pasted node object states it.
+struct Declared {
+    bytes: u64,
+    text: String,
+    at: At,
+    source: &'static str,
+}
+
+/// `status.capacity.memory` (or `allocatable` when `allocatable` is true) of the subject node,
+/// from `kubectl describe node` or `kubectl get node -o json|yaml`.
+fn declared(ev: &Evidence<'_>, allocatable: bool) -> Option<Declared> {
+    for d in &ev.describes {
+        let block = if allocatable { d.allocatable.as_ref() } else { d.capacity.as_ref() };
+        if let Some(r) = block.and_then(|b| b.memory())
+            && let Some(bytes) = r.quantity.and_then(|q| q.exact_bytes().ok())
+        {
+            let source = if allocatable {
+                "kubectl describe node, Allocatable"
+            } else {
+                "kubectl describe node, Capacity"
+            };
+            return Some(Declared { bytes, text: r.text.clone(), at: r.at, source });
+        }
+    }
+    let subject = subject_name(ev);
+    for node in ev.nodes.iter().flat_map(|n| &n.items) {
+        let name = node.name.as_ref().map(|n| n.value.as_str());
+        if subject.is_some() && name != subject.as_deref() {
+            continue;
+        }
+        let block = if allocatable { node.allocatable.as_ref() } else { node.capacity.as_ref() };
+        if let Some(m) = block.and_then(|b| b.memory.as_ref())
+            && let Ok(bytes) = m.value.quantity.exact_bytes()
+        {
+            let source = if allocatable {
+                "kubectl get node, status.allocatable.memory"
+            } else {
+                "kubectl get node, status.capacity.memory"
+            };
+            return Some(Declared { bytes, text: m.value.text.clone(), at: m.at, source });
+        }
+    }
+    None
+}
+
+/// The subject node's `/stats/summary` memory block.
+fn summary_memory<'a>(ev: &Evidence<'a>) -> Option<&'a crate::parse::summary::MemoryStats> {
+    ev.summaries.iter().find_map(|s| s.node.as_ref()?.memory.as_ref())
+}
+
+/// The `pods` system container of the summary (the kubepods cgroup).
+#[allow(dead_code)]
+fn summary_pods<'a>(ev: &Evidence<'a>) -> Option<&'a crate::parse::summary::MemoryStats> {
+    ev.summaries.iter().find_map(|s| {
+        s.node.as_ref()?.system_containers.iter().find_map(|c| {
+            (c.name.as_ref()?.value == "pods").then_some(c.memory.as_ref()).flatten()
+        })
+    })
+}
+
 fn capacity(ev: &Evidence<'_>, out: &mut Out) {
     let label = "Node capacity (memory)";
-    let described = ev
-        .describes
-        .iter()
-        .find_map(|d| d.capacity.as_ref()?.memory());
     let meminfo = ev.meminfo().and_then(|m| m.kib("MemTotal"));
 
-    if let Some(resource) = described
-        && let Some(bytes) = resource.quantity.and_then(|q| q.exact_bytes().ok())
-    {
+    if let Some(resource) = declared(ev, false) {
+        let bytes = resource.bytes;
         let mut q = computed(
             CAPACITY,
             label,
@@ -136,7 +214,7 @@ fn capacity(ev: &Evidence<'_>, out: &mut Out) {
                     quantity: None,
                     at: Some(resource.at),
                 }],
-                source: "kubectl describe node, Capacity".to_string(),
+                source: resource.source.to_string(),
                 assumptions: vec![],
             },
         );
@@ -178,6 +256,33 @@ fn capacity(ev: &Evidence<'_>, out: &mut Out) {
         ));
         return;
     }
+    // The summary's identity: availableBytes + workingSetBytes = MemTotal × 1024.
+    if let Some(m) = summary_memory(ev)
+        && let (Some(avail), Some(ws)) = (&m.available_bytes, &m.working_set_bytes)
+        && let Some(bytes) = avail.value.checked_add(ws.value)
+    {
+        let d = Derived::new(bytes, "availableBytes + workingSetBytes", vec![
+            ATerm::new("availableBytes", avail.value),
+            ATerm::new("workingSetBytes", ws.value),
+        ]);
+        let (a_at, w_at) = (avail.at, ws.at);
+        out.push(computed(
+            CAPACITY,
+            label,
+            Some(bytes),
+            (bytes % 1024 == 0).then(|| format!("{}Ki", bytes / 1024)),
+            derivation(
+                &d,
+                "kubernetes pkg/kubelet/stats/helper.go: the node's availableBytes is MemTotal × \
+                 1024 − workingSetBytes, so their sum is the capacity",
+                &[],
+                &|name| {
+                    TermOrigin::line("bytes", Some(if name == "availableBytes" { a_at } else { w_at }))
+                },
+            ),
+        ));
+        return;
+    }
     out.push(missing(
         CAPACITY,
         label,
@@ -187,13 +292,8 @@ fn capacity(ev: &Evidence<'_>, out: &mut Out) {
 
 fn allocatable(ev: &Evidence<'_>, out: &mut Out) {
     let label = "Node allocatable (memory)";
-    let described = ev
-        .describes
-        .iter()
-        .find_map(|d| d.allocatable.as_ref()?.memory());
-    if let Some(resource) = described
-        && let Some(bytes) = resource.quantity.and_then(|q| q.exact_bytes().ok())
-    {
+    if let Some(resource) = declared(ev, true) {
+        let bytes = resource.bytes;
         out.push(computed(
             ALLOCATABLE,
             label,
@@ -209,7 +309,7 @@ fn allocatable(ev: &Evidence<'_>, out: &mut Out) {
                     quantity: None,
                     at: Some(resource.at),
                 }],
-                source: "kubectl describe node, Allocatable".to_string(),
+                source: resource.source.to_string(),
                 assumptions: vec![],
             },
         ));
@@ -430,6 +530,17 @@ fn kubelet_node(ev: &Evidence<'_>, out: &mut Out) {
                 missing(id, label, needs)
             }
         };
+        let mut q = q;
+        if let Some(m) = summary_memory(ev) {
+            let pasted = match id {
+                KUBELET_WS => m.working_set_bytes.as_ref(),
+                KUBELET_USAGE => m.usage_bytes.as_ref(),
+                _ => m.rss_bytes.as_ref(),
+            };
+            if let Some(p) = pasted {
+                q.observed = Some(observe(q.value, None, Some(p.value), &p.value.to_string(), p.at));
+            }
+        }
         out.push(q);
     }
 
@@ -468,11 +579,15 @@ fn kubelet_node(ev: &Evidence<'_>, out: &mut Out) {
             missing(KUBELET_AVAILABLE, label, needs)
         }
     };
+    let mut q = q;
+    if let Some(p) = summary_memory(ev).and_then(|m| m.available_bytes.as_ref()) {
+        q.observed = Some(observe(q.value, None, Some(p.value), &p.value.to_string(), p.at));
+    }
     out.push(q);
 }
 
 /// The node working set as `/metrics/resource` and metrics-server print it.
-fn served_texts(_ev: &Evidence<'_>, out: &mut Out) {
+fn served_texts(ev: &Evidence<'_>, out: &mut Out) {
     let ws = out.known(KUBELET_WS);
     let ws_origin = |out: &Out| TermOrigin::quantity("bytes", KUBELET_WS, out.known_at(KUBELET_WS));
 
@@ -529,6 +644,15 @@ fn served_texts(_ev: &Evidence<'_>, out: &mut Out) {
         }
         None => missing(METRICS_SERVER_TEXT, label, needs_of(out, KUBELET_WS)),
     };
+    let mut q = q;
+    let subject = subject_name(ev);
+    let served = ev.node_metrics.iter().flat_map(|m| &m.items).find(|n| {
+        subject.is_none() || n.name.as_ref().map(|v| &v.value) == subject.as_ref()
+    });
+    if let Some(memory) = served.and_then(|n| n.memory.as_ref()) {
+        let pasted = memory.value.quantity.exact_bytes().ok();
+        q.observed = Some(observe(q.value, q.text.as_deref(), pasted, &memory.value.text, memory.at));
+    }
     out.push(q);
 }
 
