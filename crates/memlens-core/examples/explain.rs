@@ -9,5 +9,8 @@ fn main() {
         })
         .collect();
     let report = memlens_core::explain::explain(&sources, &Default::default());
-    println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    );
 }

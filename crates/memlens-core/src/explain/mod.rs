@@ -5,6 +5,7 @@
 pub mod assume;
 mod cgroups;
 pub mod evidence;
+mod findings;
 mod node;
 
 use crate::account::term::{Derived, Num};
@@ -39,6 +40,12 @@ pub fn explain_parsed(docs: &[Document], parsed: &[Parsed], settings: &Settings)
     node::compute(&ev, &assumptions, &mut out);
     cgroups::compute(&ev, &assumptions, &mut out);
 
+    let mut f = findings::Findings::default();
+    findings::node(&ev, &out, &mut f);
+    findings::documents(docs, parsed, &mut f);
+    let findings = f.ranked();
+    let verdict = verdict(&findings);
+
     Report {
         documents: docs
             .iter()
@@ -48,8 +55,34 @@ pub fn explain_parsed(docs: &[Document], parsed: &[Parsed], settings: &Settings)
         assumptions: assumptions.report(),
         quantities: out.quantities,
         bridges: Vec::new(),
-        findings: Vec::new(),
-        verdict: String::new(),
+        findings,
+        verdict,
+    }
+}
+
+/// One or two plain sentences from the top findings.
+fn verdict(findings: &[crate::report::Finding]) -> String {
+    use crate::report::FindingSeverity;
+    let top: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.severity != FindingSeverity::Info)
+        .take(2)
+        .map(|f| f.summary.as_str())
+        .collect();
+    match top.as_slice() {
+        [] => "Nothing to compare yet: paste the output of at least one tool, or its raw inputs \
+               (/proc/meminfo, the root cgroup's memory.stat)."
+            .to_string(),
+        [one] => format!("{one}."),
+        [one, two] => {
+            let mut chars = two.chars();
+            let first: String = chars
+                .next()
+                .map(|c| c.to_lowercase().collect())
+                .unwrap_or_default();
+            format!("{one}; and {first}{}.", chars.as_str())
+        }
+        _ => String::new(),
     }
 }
 
@@ -241,15 +274,4 @@ pub(crate) fn observe(
         difference,
         note: None,
     }
-}
-
-/// Bytes in MiB with two decimals, for prose.
-pub(crate) fn mib(bytes: u64) -> String {
-    // Prose only: the exact number is always shown beside it.
-    format!("{:.1} MiB", bytes as f64 / 1048576.0)
-}
-
-/// Signed bytes in MiB with one decimal, for prose.
-pub(crate) fn mib_signed(bytes: i128) -> String {
-    format!("{:.1} MiB", bytes as f64 / 1048576.0)
 }

@@ -94,8 +94,10 @@ pub(super) fn subject_name(ev: &Evidence<'_>) -> Option<String> {
     if let Some(name) = ev.describes.iter().find_map(|d| d.name.as_ref()) {
         return Some(name.value.clone());
     }
-    if let Some(name) =
-        ev.summaries.iter().find_map(|s| s.node.as_ref().and_then(|n| n.node_name.as_ref()))
+    if let Some(name) = ev
+        .summaries
+        .iter()
+        .find_map(|s| s.node.as_ref().and_then(|n| n.node_name.as_ref()))
     {
         return Some(name.value.clone());
     }
@@ -145,7 +147,11 @@ struct Declared {
 /// from `kubectl describe node` or `kubectl get node -o json|yaml`.
 fn declared(ev: &Evidence<'_>, allocatable: bool) -> Option<Declared> {
     for d in &ev.describes {
-        let block = if allocatable { d.allocatable.as_ref() } else { d.capacity.as_ref() };
+        let block = if allocatable {
+            d.allocatable.as_ref()
+        } else {
+            d.capacity.as_ref()
+        };
         if let Some(r) = block.and_then(|b| b.memory())
             && let Some(bytes) = r.quantity.and_then(|q| q.exact_bytes().ok())
         {
@@ -154,7 +160,12 @@ fn declared(ev: &Evidence<'_>, allocatable: bool) -> Option<Declared> {
             } else {
                 "kubectl describe node, Capacity"
             };
-            return Some(Declared { bytes, text: r.text.clone(), at: r.at, source });
+            return Some(Declared {
+                bytes,
+                text: r.text.clone(),
+                at: r.at,
+                source,
+            });
         }
     }
     let subject = subject_name(ev);
@@ -163,7 +174,11 @@ fn declared(ev: &Evidence<'_>, allocatable: bool) -> Option<Declared> {
         if subject.is_some() && name != subject.as_deref() {
             continue;
         }
-        let block = if allocatable { node.allocatable.as_ref() } else { node.capacity.as_ref() };
+        let block = if allocatable {
+            node.allocatable.as_ref()
+        } else {
+            node.capacity.as_ref()
+        };
         if let Some(m) = block.and_then(|b| b.memory.as_ref())
             && let Ok(bytes) = m.value.quantity.exact_bytes()
         {
@@ -172,7 +187,12 @@ fn declared(ev: &Evidence<'_>, allocatable: bool) -> Option<Declared> {
             } else {
                 "kubectl get node, status.capacity.memory"
             };
-            return Some(Declared { bytes, text: m.value.text.clone(), at: m.at, source });
+            return Some(Declared {
+                bytes,
+                text: m.value.text.clone(),
+                at: m.at,
+                source,
+            });
         }
     }
     None
@@ -180,7 +200,9 @@ fn declared(ev: &Evidence<'_>, allocatable: bool) -> Option<Declared> {
 
 /// The subject node's `/stats/summary` memory block.
 fn summary_memory<'a>(ev: &Evidence<'a>) -> Option<&'a crate::parse::summary::MemoryStats> {
-    ev.summaries.iter().find_map(|s| s.node.as_ref()?.memory.as_ref())
+    ev.summaries
+        .iter()
+        .find_map(|s| s.node.as_ref()?.memory.as_ref())
 }
 
 /// The `pods` system container of the summary (the kubepods cgroup).
@@ -188,7 +210,9 @@ fn summary_memory<'a>(ev: &Evidence<'a>) -> Option<&'a crate::parse::summary::Me
 fn summary_pods<'a>(ev: &Evidence<'a>) -> Option<&'a crate::parse::summary::MemoryStats> {
     ev.summaries.iter().find_map(|s| {
         s.node.as_ref()?.system_containers.iter().find_map(|c| {
-            (c.name.as_ref()?.value == "pods").then_some(c.memory.as_ref()).flatten()
+            (c.name.as_ref()?.value == "pods")
+                .then_some(c.memory.as_ref())
+                .flatten()
         })
     })
 }
@@ -261,10 +285,14 @@ fn capacity(ev: &Evidence<'_>, out: &mut Out) {
         && let (Some(avail), Some(ws)) = (&m.available_bytes, &m.working_set_bytes)
         && let Some(bytes) = avail.value.checked_add(ws.value)
     {
-        let d = Derived::new(bytes, "availableBytes + workingSetBytes", vec![
-            ATerm::new("availableBytes", avail.value),
-            ATerm::new("workingSetBytes", ws.value),
-        ]);
+        let d = Derived::new(
+            bytes,
+            "availableBytes + workingSetBytes",
+            vec![
+                ATerm::new("availableBytes", avail.value),
+                ATerm::new("workingSetBytes", ws.value),
+            ],
+        );
         let (a_at, w_at) = (avail.at, ws.at);
         out.push(computed(
             CAPACITY,
@@ -277,7 +305,10 @@ fn capacity(ev: &Evidence<'_>, out: &mut Out) {
                  1024 − workingSetBytes, so their sum is the capacity",
                 &[],
                 &|name| {
-                    TermOrigin::line("bytes", Some(if name == "availableBytes" { a_at } else { w_at }))
+                    TermOrigin::line(
+                        "bytes",
+                        Some(if name == "availableBytes" { a_at } else { w_at }),
+                    )
                 },
             ),
         ));
@@ -538,7 +569,13 @@ fn kubelet_node(ev: &Evidence<'_>, out: &mut Out) {
                 _ => m.rss_bytes.as_ref(),
             };
             if let Some(p) = pasted {
-                q.observed = Some(observe(q.value, None, Some(p.value), &p.value.to_string(), p.at));
+                q.observed = Some(observe(
+                    q.value,
+                    None,
+                    Some(p.value),
+                    &p.value.to_string(),
+                    p.at,
+                ));
             }
         }
         out.push(q);
@@ -581,7 +618,13 @@ fn kubelet_node(ev: &Evidence<'_>, out: &mut Out) {
     };
     let mut q = q;
     if let Some(p) = summary_memory(ev).and_then(|m| m.available_bytes.as_ref()) {
-        q.observed = Some(observe(q.value, None, Some(p.value), &p.value.to_string(), p.at));
+        q.observed = Some(observe(
+            q.value,
+            None,
+            Some(p.value),
+            &p.value.to_string(),
+            p.at,
+        ));
     }
     out.push(q);
 }
@@ -646,12 +689,20 @@ fn served_texts(ev: &Evidence<'_>, out: &mut Out) {
     };
     let mut q = q;
     let subject = subject_name(ev);
-    let served = ev.node_metrics.iter().flat_map(|m| &m.items).find(|n| {
-        subject.is_none() || n.name.as_ref().map(|v| &v.value) == subject.as_ref()
-    });
+    let served = ev
+        .node_metrics
+        .iter()
+        .flat_map(|m| &m.items)
+        .find(|n| subject.is_none() || n.name.as_ref().map(|v| &v.value) == subject.as_ref());
     if let Some(memory) = served.and_then(|n| n.memory.as_ref()) {
         let pasted = memory.value.quantity.exact_bytes().ok();
-        q.observed = Some(observe(q.value, q.text.as_deref(), pasted, &memory.value.text, memory.at));
+        q.observed = Some(observe(
+            q.value,
+            q.text.as_deref(),
+            pasted,
+            &memory.value.text,
+            memory.at,
+        ));
     }
     out.push(q);
 }
