@@ -14,6 +14,7 @@ pub mod explain;
 pub mod input;
 pub mod parse;
 pub mod quantity;
+pub mod render;
 pub mod report;
 
 pub use input::{At, DocId, Document, Kind, Line, Source};
