@@ -6,6 +6,7 @@
 //! what was expected there. Parsers never panic and are linear in the input.
 
 pub mod number;
+pub mod printed;
 
 use serde::Serialize;
 
@@ -34,5 +35,9 @@ pub fn parse(doc: &Document) -> Parsed {
     let facts = match doc.kind {
         Kind::Unknown | _ => Facts::Unknown,
     };
-    Parsed { doc: doc.id, facts, diagnostics: diags.list }
+    Parsed {
+        doc: doc.id,
+        facts,
+        diagnostics: diags.list,
+    }
 }
