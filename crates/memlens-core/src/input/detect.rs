@@ -302,7 +302,7 @@ fn json_cues(doc: &Document, lines: &[&str], scores: &mut Scores) {
 }
 
 fn yaml_cues(lines: &[&str], scores: &mut Scores) {
-    let has = |s: &str| lines.iter().any(|l| *l == s);
+    let has = |s: &str| lines.contains(&s);
     if has("kind: Node") || has("- apiVersion: v1") && has("kind: List") {
         scores.add(Kind::KubectlNode, 60, "YAML `kind: Node`");
     }

@@ -5,8 +5,10 @@
 //! it reads what it can, and each line it cannot read becomes a diagnostic naming the line and
 //! what was expected there. Parsers never panic and are linear in the input.
 
+pub mod free;
 pub mod number;
 pub mod printed;
+pub mod top;
 
 use serde::Serialize;
 
@@ -16,6 +18,8 @@ use crate::input::{Diagnostic, Diagnostics, DocId, Document, Kind};
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", content = "facts", rename_all = "snake_case")]
 pub enum Facts {
+    Free(free::Free),
+    Top(top::Top),
     /// A document whose kind has no parser (or is not recognised).
     Unknown,
 }
@@ -30,14 +34,11 @@ pub struct Parsed {
 
 /// Parses one document according to its kind.
 pub fn parse(doc: &Document) -> Parsed {
-    let diags = Diagnostics::new(doc.id);
-    #[allow(clippy::match_single_binding)]
+    let mut diags = Diagnostics::new(doc.id);
     let facts = match doc.kind {
-        Kind::Unknown | _ => Facts::Unknown,
+        Kind::Free => Facts::Free(free::parse(doc, &mut diags)),
+        Kind::Top => Facts::Top(top::parse(doc, &mut diags)),
+        _ => Facts::Unknown,
     };
-    Parsed {
-        doc: doc.id,
-        facts,
-        diagnostics: diags.list,
-    }
+    Parsed { doc: doc.id, facts, diagnostics: diags.list }
 }

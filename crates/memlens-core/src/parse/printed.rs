@@ -675,7 +675,8 @@ mod tests {
     #[test]
     fn integer_units() {
         // (unit, printed, KiB range)
-        let cases: &[(Unit, u64, Option<(u64, u64)>)] = &[
+        type Case = (Unit, u64, Option<(u64, u64)>);
+        let cases: &[Case] = &[
             (Unit::Kib, 3_907_112, Some((3_907_112, 3_907_112))),
             (Unit::Mib, 32841, Some((32841 * MI, 32842 * MI - 1))),
             (Unit::Gib, 15, Some((15 * GI, 16 * GI - 1))),
@@ -751,7 +752,8 @@ mod tests {
     fn human_ranges() {
         use HumanAlgorithm::*;
         // (algorithm, text, inclusive KiB range)
-        let cases: &[(HumanAlgorithm, &str, Option<(u64, u64)>)] = &[
+        type Case<'a> = (HumanAlgorithm, &'a str, Option<(u64, u64)>);
+        let cases: &[Case] = &[
             // 4.x: 1.3Gi is (1.25Gi, 1.35Gi): 1.25 itself is a tie that rounds to 1.2.
             (Procps4, "1.3Gi", Some((1_310_721, 1_415_577))),
             // 4.x truncates once the decimal does not fit: 15Gi is [15Gi, 16Gi).
