@@ -12,6 +12,15 @@
 //! Values are mapped to columns by their order. Right-aligned numbers under a header whose
 //! indentation was lost (C03) still line up by order; when a row has more values than the
 //! header has names, they are matched from the right, the way `free` aligns them.
+//!
+//! Ranges are inclusive pairs of whole KiB, because every `free` computes in whole KiB. An
+//! integer cell stands for the KiB values that truncate to it in its unit (`-m`: `32841` is
+//! 32841 × 1024 … 32842 × 1024 − 1). A `-h` cell stands for the KiB values that the generation's
+//! own printing code turns into exactly that text, redone exactly in [`super::printed`]: under
+//! procps-ng 4 `1.3Gi` is (1.25, 1.35) GiB (1.25 itself rounds to `1.2`, ties to even) and
+//! `15Gi` is [15, 16) GiB (values of 10 and more are truncated); under 3.3.11–3.3.17 `2.0Mi` is
+//! [2, 3) MiB (whole MiB first). [`Table::value_kib_as`] gives one generation's range,
+//! [`Table::value_kib`] the span of all generations the table's form allows.
 
 use serde::{Serialize, Serializer};
 
@@ -780,6 +789,11 @@ impl TableBuilder {
                     at,
                     value,
                 }),
+                // CommitLimit − Committed_AS is negative on an overcommitted machine.
+                Err(_) if kind == RowKind::Comm && token.starts_with('-') => diags.note(
+                    Some(at.line),
+                    format!("`{token}` under `{label}:`: more is committed than the limit"),
+                ),
                 Err(why) => diags.error(
                     at.line,
                     format!("`{token}` in the `{label}:` row: {why}"),
@@ -1228,6 +1242,43 @@ Swap:       99999999999999999999999  0  0";
             "{}",
             diags.list[2].message
         );
+    }
+
+    #[test]
+    fn negative_commit_difference_is_a_note() {
+        let (free, diags) = run(
+            Some("free -v"),
+            &format!("{NEW}\nComm:        9245192    12310728    -3065536"),
+        );
+        assert_eq!(free.tables[0].rows[2].cells.len(), 2);
+        assert_eq!(diags.list.len(), 1);
+        assert_eq!(diags.list[0].severity, crate::input::Severity::Note);
+    }
+
+    #[test]
+    fn never_panics() {
+        let lines = [
+            "Mem: 9,9Gi 99999999999999999999Gi 1.2.3Gi ä 0Bi +5 -3 Gi 1. .5",
+            "total used free shared buff/cache available extra words here",
+            "-/+ buffers/cache: 1 2 3 4 5 6 7 8 9",
+            "ü: 1 2",
+            "Mem:",
+            ":",
+            "Swap: 1.0Ei 999Pi 9.95Ti 1000K",
+        ];
+        for command in [
+            None,
+            Some("free -h --si"),
+            Some("free --tera --si -s"),
+            Some("free -ä"),
+        ] {
+            let (free, _) = run(command, &lines.join("\n"));
+            for t in &free.tables {
+                for c in t.rows.iter().flat_map(|r| &r.cells) {
+                    let _ = c.kib_range(&t.format);
+                }
+            }
+        }
     }
 
     #[test]

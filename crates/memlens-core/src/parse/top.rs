@@ -876,6 +876,26 @@ KiB Swap:        0 total,        0 free,        0 used.  7333736 avail Mem",
     }
 
     #[test]
+    fn never_panics() {
+        let lines = [
+            "EiB Mem : 99999999999999999999 total, 1.2.3 free, + used, 9+x buff/cache",
+            "KiB Swap: +total, 12345678++free. ä avail Mem",
+            "Mem: K used, 1K, 2K free,,",
+            "MiB Mem : 37.1/7924.4 [|||   ]",
+            "Mem:",
+            "Swap:    1.0 total,   2.0 free,   3.0 used.",
+        ];
+        let (top, _) = run(&lines.join("\n"));
+        for s in &top.summaries {
+            for l in &s.lines {
+                for i in &l.items {
+                    let _ = i.kib_range(l.scale);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn refreshes_make_summaries() {
         let frame = "top - 09:03:20 up 58 min,  1 user,  load average: 5.88, 7.69, 7.28
 MiB Mem :   7924.4 total,   3146.9 free,   2940.6 used,   2622.8 buff/cache
