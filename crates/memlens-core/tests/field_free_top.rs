@@ -671,6 +671,24 @@ fn facts_serialize() {
 }
 
 #[test]
+fn top_crlf_and_ansi_through_read() {
+    let text = "top - 09:03:20 up 58 min,  1 user,  load average: 5.88, 7.69, 7.28\r\n\u{1b}[1mMiB Mem :\u{1b}[0m   7924.4 total,   3146.9 free,   2940.6 used,   2622.8 buff/cache\r\n\u{1b}[1mMiB Swap:\u{1b}[0m    512.0 total,    512.0 free,      0.0 used.   4983.8 avail Mem\r\n";
+    let docs = read(&[Source::paste(text)], &[]);
+    assert_eq!(docs.iter().map(|d| d.kind).collect::<Vec<_>>(), [Kind::Top]);
+    let p = parse(&docs[0]);
+    assert!(problems(&p).is_empty(), "{:?}", p.diagnostics);
+    let top = top_of(&p);
+    assert_eq!(
+        top.summaries[0]
+            .item(LineKind::Swap, Field::AvailMem)
+            .unwrap()
+            .text,
+        "4983.8"
+    );
+    assert_eq!(top.summaries[0].lines[1].at.line, 3);
+}
+
+#[test]
 fn crlf_ansi_and_quotes_through_read() {
     let text = "$ free -m\r\n> \u{1b}[1m              total        used        free      shared  buff/cache   available\u{1b}[0m\r\n> Mem:           7593        3264         160           7        4168        4018\r\n";
     let docs = read(&[Source::paste(text)], &[]);

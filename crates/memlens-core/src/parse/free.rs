@@ -95,6 +95,8 @@ impl Column {
     }
 
     /// The column a header word names, in English or German (procps' `de.po`).
+    // TODO: other locales' words (procps ships about 30 translations) become `Unknown`
+    // columns with a warning; add them from the `po/` files when pastes show up.
     fn from_header(word: &str) -> Column {
         match word.to_lowercase().as_str() {
             "total" | "gesamt" => Column::Total,
@@ -414,6 +416,9 @@ impl Flags {
     /// `src/free.c` (bytes divided by 1000^n or 1024^n; `--kilo`… decimal, `--kibi`… binary;
     /// `--si` alone is kB since 4.0.1, commit 3ea211fa), BusyBox `free.c` (`-b -k -m -g`, shifts
     /// of bytes).
+    // TODO: the 3.3.11–3.3.17 rows for `--kilo/--mega/--giga/--tera/--peta` follow 4.x; no
+    // 3.3.17 source or binary was at hand to confirm them (NEWS 3.3.13 "fix some of the SI
+    // multiples" says they changed in that series).
     fn integer_readings(&self) -> Vec<UnitReading> {
         use Generation::*;
         use UnitFlag as F;
@@ -665,6 +670,8 @@ pub fn parse(doc: &Document, diags: &mut Diagnostics) -> Free {
             });
             continue;
         }
+        // TODO: procps-ng 4 `free -L` prints one line (`SwapUse 0 CachUse … MemUse … MemFree
+        // …`); it is reported as unreadable for now.
         let Some((label, values)) = row_label(text) else {
             diags.error(
                 line.no,

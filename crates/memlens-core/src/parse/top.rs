@@ -381,6 +381,8 @@ fn mem_label(text: &str) -> Option<Label<'_>> {
         [kind] => (None, kind),
         _ => return None,
     };
+    // TODO: translated labels (top's `Mem`/`Swap` are in its `.po` files) are not recognised;
+    // such lines are reported as unreadable.
     let kind = match kind {
         "Mem" => LineKind::Mem,
         "Swap" => LineKind::Swap,
@@ -509,6 +511,15 @@ fn read_value(text: &str, scale: Scale) -> Result<Value, String> {
     }
     if let Some(kib) = text.strip_suffix(['K', 'k']) {
         return plain(kib).map(|kib| Value::Exact { kib });
+    }
+    if scale == Scale::Kib {
+        // `top` prints KiB without decimals (`%.0f`), so commas here can only be thousands
+        // separators someone added (`70,362,904`), never a decimal comma.
+        let digits = parse_u64(text).map_err(|e| e.to_string())?;
+        return Ok(Value::Rounded {
+            digits,
+            decimals: 0,
+        });
     }
     let (whole, frac) = match text.find(['.', ',']) {
         Some(p) => (&text[..p], &text[p + 1..]),
@@ -905,6 +916,19 @@ MiB Swap:    512.0 total,    512.0 free,      0.0 used.   4983.8 avail Mem
         let (top, diags) = run(&format!("{frame}\n\n{frame}"));
         assert!(diags.list.is_empty(), "{:?}", diags.list);
         assert_eq!(top.summaries.len(), 2);
+    }
+
+    #[test]
+    fn thousands_separators_at_the_kib_scale() {
+        let (top, diags) =
+            run("KiB Mem : 70,362,904 total,   496,900 free,  1269348 used,  8,0 buff/cache");
+        assert_eq!(
+            top.value_kib(LineKind::Mem, Field::Free),
+            Some((496900, Some(496900)))
+        );
+        assert_eq!(items(&top).len(), 3);
+        // `8,0` at the KiB scale is neither a KiB count nor a thousands group.
+        assert_eq!(diags.list.len(), 1, "{:?}", diags.list);
     }
 
     #[test]
