@@ -229,7 +229,7 @@ pub fn resolve(ev: &Evidence<'_>, set: &SetValues) -> Assumptions {
     };
 
     let eviction_hard = match &set.eviction_hard {
-        Some(v) => Assumed::set(v.clone()),
+        Some(v) => Assumed::set(*v),
         None => Assumed::default(
             eviction::default_hard_memory_available(),
             "the kubelet's default hard threshold, memory.available<100Mi",

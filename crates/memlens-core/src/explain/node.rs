@@ -972,6 +972,9 @@ fn eviction_signals(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
     out.push(q);
 }
 
+/// A pasted cell: its text, its value in the quantity's unit, its line.
+type PastedCell = (String, Option<u64>, At);
+
 /// Every pasted `kubectl top node` row becomes its own quantities, with the cell as observed.
 fn pasted_top_rows(ev: &Evidence<'_>, _a: &Assumptions, out: &mut Out) {
     let subject = subject_name(ev);
@@ -979,7 +982,7 @@ fn pasted_top_rows(ev: &Evidence<'_>, _a: &Assumptions, out: &mut Out) {
         for row in &table.rows {
             let base = format!("kubectl.top_node.{}", row.name);
             let is_subject = subject.as_deref() == Some(row.name.as_str());
-            let cells: [(&str, Option<(String, Option<u64>, At)>, &str); 4] = [
+            let cells: [(&str, Option<PastedCell>, &str); 4] = [
                 (
                     "memory_text",
                     row.memory

@@ -177,7 +177,35 @@ fn joins(previous: &[Line], block: &[Line]) -> bool {
     if is_prometheus_line(prev_first) && is_prometheus_line(first) {
         return true;
     }
+    if continues_memory_table(previous, first) {
+        return true;
+    }
     !starts_document(first)
+}
+
+/// A double-spaced paste puts blank lines inside a `free` table or a `top` summary; the `Mem:`
+/// row still belongs to the `free` header, or the `top` summary lines, just above it.
+fn continues_memory_table(previous: &[Line], first: &str) -> bool {
+    let memory_row = |line: &str| {
+        let mut words = line.split_whitespace();
+        let head = words.next().unwrap_or("");
+        matches!(head, "Mem:" | "Speicher:")
+            || ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"].contains(&head)
+                && words.next().is_some_and(|w| w.starts_with("Mem"))
+    };
+    if !memory_row(first) {
+        return false;
+    }
+    let last = previous.last().map_or("", |l| l.text.trim());
+    let last_first_word = last.split_whitespace().next().unwrap_or("");
+    let free_header = matches!(last_first_word, "total" | "gesamt")
+        && !last.contains(|c: char| c.is_ascii_digit() || c == ':');
+    let top_summary = previous[0].text.trim_start().starts_with("top - ")
+        || ["Tasks:", "Threads:", "%Cpu", "Cpu(s)", "CPU:"]
+            .iter()
+            .any(|p| last.starts_with(p));
+    let has_memory_row = previous.iter().any(|l| memory_row(l.text.trim_start()));
+    free_header || (top_summary && !has_memory_row)
 }
 
 fn is_prometheus_line(line: &str) -> bool {
@@ -588,6 +616,34 @@ mod tests {
         assert_eq!(docs.len(), 1);
         let docs = split_text("{\n\"a\": [\n\n1]\n}\n");
         assert_eq!(docs.len(), 1);
+    }
+
+    #[test]
+    fn double_spaced_free_and_top_stay_whole() {
+        let cases: &[(&str, &[usize])] = &[
+            (
+                "              total        used        free\n\nMem:           7593        3264         160\n\nSwap:             0           0           0\n",
+                &[3],
+            ),
+            (
+                "top - 09:03:20 up 58 min,  1 user\n\n%Cpu(s):  0.0 us\n\nMiB Mem :   7924.4 total,   3146.9 free\n\nMiB Swap:    512.0 total\n",
+                &[4],
+            ),
+            // A second refresh still starts its own document.
+            (
+                "top - 09:03:20 up 58 min\nMiB Mem :   7924.4 total\n\ntop - 09:03:23 up 58 min\n\nMiB Mem :   7924.4 total\n",
+                &[2, 2],
+            ),
+            // A `Mem:` row after a finished table starts a new document.
+            (
+                "              total        used        free\nMem: 1 2 3\n\nMem: 449532K used, 159356K free\n",
+                &[2, 1],
+            ),
+        ];
+        for (text, want) in cases {
+            let sizes: Vec<usize> = split_text(text).iter().map(|d| d.lines.len()).collect();
+            assert_eq!(sizes, *want, "{text:?}");
+        }
     }
 
     #[test]

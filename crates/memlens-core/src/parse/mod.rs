@@ -7,6 +7,7 @@
 
 pub mod cgroup;
 pub mod describe;
+pub mod free;
 pub mod json;
 pub mod kubectl;
 pub mod log;
@@ -14,7 +15,9 @@ pub mod meminfo;
 pub mod metrics;
 pub mod node;
 pub mod number;
+pub mod printed;
 pub mod summary;
+pub mod top;
 pub mod version;
 
 use serde::Serialize;
@@ -41,6 +44,8 @@ pub enum Facts {
     MetricsPods(metrics::PodMetricsList),
     /// `kubectl get node(s) -o json|yaml`.
     KubectlNode(node::Nodes),
+    Free(free::Free),
+    Top(top::Top),
     /// A document whose kind has no parser (or is not recognised).
     Unknown,
 }
@@ -78,6 +83,8 @@ pub fn parse(doc: &Document) -> Parsed {
         Kind::MetricsNodes => Facts::MetricsNodes(metrics::parse_nodes(doc, &mut diags)),
         Kind::MetricsPods => Facts::MetricsPods(metrics::parse_pods(doc, &mut diags)),
         Kind::KubectlNode => Facts::KubectlNode(node::parse(doc, &mut diags)),
+        Kind::Free => Facts::Free(free::parse(doc, &mut diags)),
+        Kind::Top => Facts::Top(top::parse(doc, &mut diags)),
         _ => Facts::Unknown,
     };
     Parsed {
