@@ -352,6 +352,9 @@ pub struct Document {
     pub reasons: Vec<String>,
     /// Whether the kind was set by hand.
     pub kind_set: bool,
+    /// The host a shell prompt names (`node-f` in `node-f:~$ free -m`), telling which machine
+    /// printed the document.
+    pub host: Option<String>,
     pub lines: Vec<Line>,
 }
 

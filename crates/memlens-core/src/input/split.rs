@@ -66,6 +66,7 @@ pub fn split(source_index: usize, source: &Source, docs: &mut Vec<Document>) {
         section: Vec::new(),
         name: None,
         command: None,
+        host: None,
     };
     for (no, raw) in clean::lines(&source.text) {
         let line = clean::clean(raw);
@@ -82,6 +83,7 @@ struct Splitter<'a> {
     section: Vec<Line>,
     name: Option<String>,
     command: Option<String>,
+    host: Option<String>,
 }
 
 impl Splitter<'_> {
@@ -105,6 +107,7 @@ impl Splitter<'_> {
         }
         if let Some(command) = command_line(&text) {
             self.end_section();
+            self.host = prompt_host(&text, &command);
             self.name = Some(name_of_command(&command));
             self.command = Some(command);
             return;
@@ -119,6 +122,7 @@ impl Splitter<'_> {
         let lines = std::mem::take(&mut self.section);
         let name = self.name.take().or_else(|| self.default_name.clone());
         let command = self.command.take();
+        let host = self.host.take();
 
         let mut blocks: Vec<Vec<Line>> = Vec::new();
         let mut current: Vec<Line> = Vec::new();
@@ -146,10 +150,10 @@ impl Splitter<'_> {
         for (i, lines) in merged.into_iter().enumerate() {
             // Only the first block carries the name of the command that printed it; a later
             // block that starts a document of its own is something else pasted after it.
-            let (name, command) = if i == 0 {
-                (name.clone(), command.clone())
+            let (name, command, host) = if i == 0 {
+                (name.clone(), command.clone(), host.clone())
             } else {
-                (self.default_name.clone(), None)
+                (self.default_name.clone(), None, None)
             };
             self.docs.push(Document {
                 id: Default::default(),
@@ -159,6 +163,7 @@ impl Splitter<'_> {
                 kind: Kind::Unknown,
                 reasons: Vec::new(),
                 kind_set: false,
+                host,
                 lines,
             });
         }
@@ -404,6 +409,29 @@ pub(crate) fn command_line(line: &str) -> Option<String> {
     None
 }
 
+/// The host a prompt names: `user@host-a:~$` → `host-a`, `node-f:~$` → `node-f`,
+/// `[root@node-a ~] [dev] #` → `node-a`, `root@host-a ~ #` → `host-a`.
+fn prompt_host(line: &str, command: &str) -> Option<String> {
+    let line = line.trim();
+    let at = line.rfind(command)?;
+    let prefix = line[..at]
+        .trim_end()
+        .trim_end_matches(['$', '#', '>', '%'])
+        .trim();
+    let prefix = prefix.trim_start_matches('[');
+    let after_user = match prefix.split_once('@') {
+        Some((_, rest)) => rest,
+        None if prefix.contains(':') => prefix,
+        None => return None,
+    };
+    let host: String = after_user
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    let shell = host.starts_with("sh-") || host.starts_with("bash");
+    (!host.is_empty() && !shell && host != "localhost").then_some(host)
+}
+
 /// The part of a prompt before `$`, `#`, `>` or `%`.
 fn looks_like_prompt(prefix: &str) -> bool {
     if prefix.is_empty() || prefix.len() > 100 {
@@ -566,6 +594,31 @@ mod tests {
         ];
         for (line, want) in cases {
             assert_eq!(command_line(line).as_deref(), *want, "line {line:?}");
+        }
+    }
+
+    #[test]
+    fn prompt_hosts() {
+        let cases = [
+            (
+                "user@host-a:~> kubectl top nodes",
+                "kubectl top nodes",
+                Some("host-a"),
+            ),
+            ("node-f:~$ free -m", "free -m", Some("node-f")),
+            ("[root@node-a ~] [dev] # free -h", "free -h", Some("node-a")),
+            (
+                "root@host-a ~ # kubectl top node",
+                "kubectl top node",
+                Some("host-a"),
+            ),
+            ("root@cam-a:~# free", "free", Some("cam-a")),
+            ("$ free -m", "free -m", None),
+            ("sh-4.2$ more /x", "more /x", None),
+            ("/ # free -m", "free -m", None),
+        ];
+        for (line, command, want) in cases {
+            assert_eq!(prompt_host(line, command).as_deref(), want, "{line}");
         }
     }
 

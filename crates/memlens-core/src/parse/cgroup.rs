@@ -290,6 +290,7 @@ mod tests {
             kind,
             reasons: vec![],
             kind_set: false,
+            host: None,
             lines: crate::input::clean::lines(text)
                 .map(|(no, t)| Line {
                     no,

@@ -761,6 +761,7 @@ mod tests {
             kind: Kind::KubectlDescribeNode,
             reasons: Vec::new(),
             kind_set: false,
+            host: None,
             lines,
         }
     }

@@ -982,6 +982,7 @@ mod tests {
             kind: Kind::Free,
             reasons: Vec::new(),
             kind_set: false,
+            host: None,
             lines: text
                 .lines()
                 .enumerate()

@@ -946,6 +946,7 @@ pub(crate) mod tests {
             kind,
             reasons: Vec::new(),
             kind_set: false,
+            host: None,
             lines,
         }
     }

@@ -801,6 +801,7 @@ mod tests {
             kind,
             reasons: Vec::new(),
             kind_set: false,
+            host: None,
             lines,
         }
     }

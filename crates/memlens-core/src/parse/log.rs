@@ -590,6 +590,7 @@ mod tests {
             kind: Kind::KubeletLog,
             reasons: Vec::new(),
             kind_set: false,
+            host: None,
             lines,
         }
     }

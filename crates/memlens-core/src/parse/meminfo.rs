@@ -188,6 +188,7 @@ mod tests {
             kind: Kind::Meminfo,
             reasons: vec![],
             kind_set: false,
+            host: None,
             lines: crate::input::clean::lines(text)
                 .map(|(no, t)| Line {
                     no,

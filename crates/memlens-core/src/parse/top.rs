@@ -641,6 +641,7 @@ mod tests {
             kind: Kind::Top,
             reasons: Vec::new(),
             kind_set: false,
+            host: None,
             lines: text
                 .lines()
                 .enumerate()

@@ -271,6 +271,7 @@ mod tests {
             kind: Kind::Version,
             reasons: Vec::new(),
             kind_set: false,
+            host: None,
             lines,
         }
     }
