@@ -9,6 +9,7 @@
 //!
 //! and, in later stages, accounting, reconciliation and the report.
 
+pub mod account;
 pub mod input;
 
 pub use input::{At, DocId, Document, Kind, Line, Source};
