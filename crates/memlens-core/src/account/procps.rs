@@ -13,12 +13,15 @@
 //! |---|---|---|---|---|
 //! | total, free, buffers | `MemTotal`, `MemFree`, `Buffers` | same | same | same |
 //! | shared | `Shmem` (0 before 3.3.9) | `Shmem` | `Shmem` | `Shmem` |
-//! | cache | `Cached` | `Cached` + `Slab` | `Cached` + `SReclaimable` | `Cached` + `SReclaimable` |
+//! | cache | `Cached` | `Cached` + `Slab` | `Cached` + `SReclaimable` | same |
 //! | used | total − free | total − free − buffers − cache | same | total − available |
-//! | available | — | `MemAvailable`, else an estimate from `MemFree`, `Active(file)`, `Inactive(file)`, `SReclaimable` and `min_free_kbytes` | same | `MemAvailable`, else `MemFree` |
+//! | available | — | `MemAvailable`, else an estimate (below) | same | `MemAvailable`, else `MemFree` |
 //! | swap | `SwapTotal`, `SwapFree` | same | same | same |
 //! | `-v` (4.0.0+) | | | `CommitLimit`, `Committed_AS` | same |
 //! | `-l` | `LowTotal`, `LowFree`, `HighTotal`, `HighFree` | same | same | same |
+//!
+//! The 3.3.10–3.3.17 estimate reads `MemFree`, `Active(file)`, `Inactive(file)`, `SReclaimable`
+//! and `/proc/sys/vm/min_free_kbytes` ([`MemInfoKib::min_free_kbytes`]).
 //!
 //! Arithmetic follows the C code: the tools hold KiB in `unsigned long` and subtract without
 //! checks, so a difference that would be negative wraps to a huge value and is printed as a

@@ -90,67 +90,95 @@ fn spec_9_2_columns() {
     assert!(v4.missing.is_empty(), "{:?}", v4.missing);
 }
 
+/// Lines joined with `\n`, each ending in one.
+fn lines(lines: &[&str]) -> String {
+    lines.iter().map(|line| format!("{line}\n")).collect()
+}
+
+const HEADER: &str =
+    "               total        used        free      shared  buff/cache   available";
+const HEADER_WIDE: &str =
+    "               total        used        free      shared     buffers       cache   available";
+const SWAP_0: &str = "Swap:              0           0           0";
+
 #[test]
 fn spec_9_2_free_text_4_0_2() {
     // Printed by procps-ng 4.0.2 with this meminfo bind-mounted over /proc/meminfo
     // (accounting.md §9.2 "Verified by execution"; headers as the tool prints them).
     let mem = spec_9_2();
-    let header =
-        "               total        used        free      shared  buff/cache   available\n";
-    let wide = "               total        used        free      shared     buffers       cache   available\n";
-    let cases: &[(&[&str], String)] = &[
+    let cases: &[(&[&str], &[&str])] = &[
         (
             &[],
-            format!(
-                "{header}Mem:        16393244     1372344     9744148        2496     5625524    15020900\nSwap:              0           0           0\n"
-            ),
+            &[
+                HEADER,
+                "Mem:        16393244     1372344     9744148        2496     5625524    15020900",
+                SWAP_0,
+            ],
         ),
         (
             &["-h"],
-            format!(
-                "{header}Mem:            15Gi       1.3Gi       9.3Gi       2.4Mi       5.4Gi        14Gi\nSwap:             0B          0B          0B\n"
-            ),
+            &[
+                HEADER,
+                "Mem:            15Gi       1.3Gi       9.3Gi       2.4Mi       5.4Gi        14Gi",
+                "Swap:             0B          0B          0B",
+            ],
         ),
         (
             &["-h", "--si"],
-            format!(
-                "{header}Mem:             16G        1.4G          9G        2.6M        5.8G         15G\nSwap:             0B          0B          0B\n"
-            ),
+            &[
+                HEADER,
+                "Mem:             16G        1.4G          9G        2.6M        5.8G         15G",
+                "Swap:             0B          0B          0B",
+            ],
         ),
         (
             &["--si"],
-            format!(
-                "{header}Mem:        16786681     1405280     9978007        2555     5760536    15381401\nSwap:              0           0           0\n"
-            ),
+            &[
+                HEADER,
+                "Mem:        16786681     1405280     9978007        2555     5760536    15381401",
+                SWAP_0,
+            ],
         ),
         (
             &["-w"],
-            format!(
-                "{wide}Mem:        16393244     1372344     9744148        2496      132344     5493180    15020900\nSwap:              0           0           0\n"
-            ),
+            &[
+                HEADER_WIDE,
+                "Mem:        16393244     1372344     9744148        2496      132344     5493180    15020900",
+                SWAP_0,
+            ],
         ),
         (
             &["-g", "-t"],
-            format!(
-                "{header}Mem:              15           1           9           0           5          14\nSwap:              0           0           0\nTotal:            15           1           9\n"
-            ),
+            &[
+                HEADER,
+                "Mem:              15           1           9           0           5          14",
+                SWAP_0,
+                "Total:            15           1           9",
+            ],
         ),
         (
             &["-w", "-t", "-v"],
-            format!(
-                "{wide}Mem:        16393244     1372344     9744148        2496      132344     5493180    15020900\nSwap:              0           0           0\nTotal:      16393244     1372344     9744148\nComm:        8196620     2800016     5396604\n"
-            ),
+            &[
+                HEADER_WIDE,
+                "Mem:        16393244     1372344     9744148        2496      132344     5493180    15020900",
+                SWAP_0,
+                "Total:      16393244     1372344     9744148",
+                "Comm:        8196620     2800016     5396604",
+            ],
         ),
         (
             &["-m"],
-            format!(
-                "{header}Mem:           16009        1340        9515           2        5493       14668\nSwap:              0           0           0\n"
-            ),
+            &[
+                HEADER,
+                "Mem:           16009        1340        9515           2        5493       14668",
+                SWAP_0,
+            ],
         ),
     ];
     for (args, want) in cases {
+        let want = lines(want);
         let got = text(&mem, args, V4);
-        assert_eq!(&got, want, "free {args:?}\nwant:\n{want}got:\n{got}");
+        assert_eq!(got, want, "free {args:?}\nwant:\n{want}got:\n{got}");
     }
 }
 
@@ -179,7 +207,11 @@ fn spec_9_2_rows_3_3_17() {
     // 3.3.17's columns are 9 + 11 wide like 4.x, and --si alone changes nothing.
     assert_eq!(
         text(&mem, &["--si"], V3_17),
-        "               total        used        free      shared  buff/cache   available\nMem:        16393244     1023572     9744148        2496     5625524    15020900\nSwap:              0           0           0\n"
+        lines(&[
+            HEADER,
+            "Mem:        16393244     1023572     9744148        2496     5625524    15020900",
+            SWAP_0,
+        ])
     );
 }
 
@@ -527,7 +559,14 @@ fn negative_differences_wrap_like_the_c_code() {
         "{got}"
     );
     let got = text(&mem, &["-l"], V4);
-    assert!(got.contains("Low:            1280        1024         256\nHigh:              0           0           0\n"), "{got}");
+    assert!(
+        got.contains("Low:            1280        1024         256\n"),
+        "{got}"
+    );
+    assert!(
+        got.contains("High:              0           0           0\n"),
+        "{got}"
+    );
 
     // Cache larger than total − free: 3.3.10 wraps, 3.3.11+ fall back to total − free.
     let odd = MemInfoKib {
@@ -943,4 +982,99 @@ fn unsupported_options_for_a_release() {
             })
         );
     }
+}
+
+#[test]
+fn keys_and_rules_name_the_lines_each_release_reads() {
+    use MeminfoKey::*;
+    let cases: &[(ProcpsVersion, &[MeminfoKey])] = &[
+        (
+            ProcpsVersion::new(3, 3, 8),
+            &[MemTotal, MemFree, Buffers, Cached, SwapTotal, SwapFree],
+        ),
+        (
+            V3_9,
+            &[
+                MemTotal, MemFree, Buffers, Cached, Shmem, SwapTotal, SwapFree,
+            ],
+        ),
+        (
+            V3_10,
+            &[
+                MemTotal,
+                MemFree,
+                Buffers,
+                Cached,
+                Shmem,
+                Slab,
+                MemAvailable,
+                SwapTotal,
+                SwapFree,
+            ],
+        ),
+        (
+            V3_17,
+            &[
+                MemTotal,
+                MemFree,
+                Buffers,
+                Cached,
+                Shmem,
+                SReclaimable,
+                MemAvailable,
+                SwapTotal,
+                SwapFree,
+            ],
+        ),
+        (
+            V4,
+            &[
+                MemTotal,
+                MemFree,
+                Buffers,
+                Cached,
+                Shmem,
+                SReclaimable,
+                MemAvailable,
+                SwapTotal,
+                SwapFree,
+            ],
+        ),
+    ];
+    for (version, want) in cases {
+        assert_eq!(keys_read(*version), *want, "{version}");
+    }
+    let rules: &[(FreeColumn, ProcpsVersion, &str)] = &[
+        (FreeColumn::Used, V3_9, "MemTotal − MemFree"),
+        (
+            FreeColumn::Used,
+            V3_10,
+            "MemTotal − MemFree − Buffers − (Cached + Slab)",
+        ),
+        (
+            FreeColumn::Used,
+            V3_17,
+            "MemTotal − MemFree − Buffers − (Cached + SReclaimable)",
+        ),
+        (FreeColumn::Used, V4, "MemTotal − MemAvailable"),
+        (FreeColumn::BuffCache, V4, "Buffers + Cached + SReclaimable"),
+        (FreeColumn::Cache, V3_9, "Cached"),
+        (
+            FreeColumn::Shared,
+            ProcpsVersion::new(3, 3, 8),
+            "0 (not read before 3.3.9)",
+        ),
+    ];
+    for (column, version, formula) in rules {
+        assert_eq!(
+            column_rule(*column, *version).0,
+            *formula,
+            "{column:?} {version}"
+        );
+    }
+    // Before 3.3.9 the shared column is 0 whatever Shmem says.
+    assert_eq!(
+        free_columns(&spec_9_2(), ProcpsVersion::new(3, 3, 8)).shared,
+        0
+    );
 }
