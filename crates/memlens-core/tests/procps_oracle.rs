@@ -300,13 +300,23 @@ fn scale_flag(scale: TopScale) -> &'static str {
 }
 
 /// Runs every command of one case inside `unshare -m`, each writing to its own files in `dir`.
-fn run_case(dir: &Path, index: usize, case: &Case) -> Result<(), String> {
+/// `bin` is put first on `PATH` (a procps build tree: `free` and `top/top`).
+fn run_case(dir: &Path, bin: Option<&Path>, index: usize, case: &Case) -> Result<(), String> {
     let meminfo = dir.join(format!("meminfo.{index}"));
     std::fs::write(&meminfo, case.file_text()).map_err(|e| format!("writing {meminfo:?}: {e}"))?;
     let mut script = format!(
         "mount --bind {} /proc/meminfo || exit 97\n",
         quote(&meminfo.to_string_lossy())
     );
+    if let Some(bin) = bin {
+        let bin = bin.to_string_lossy();
+        let _ = writeln!(
+            script,
+            "PATH={}:{}:\"$PATH\"",
+            quote(&bin),
+            quote(&format!("{bin}/top"))
+        );
+    }
     let out = |name: String| quote(&dir.join(name).to_string_lossy());
     for (n, args) in FREE_ARGS.iter().chain(FREE_ERRORS).enumerate() {
         let args: Vec<String> = args.iter().map(|a| quote(a)).collect();
@@ -360,78 +370,60 @@ fn compare(failures: &mut Vec<String>, what: String, want: &str, got: &str) {
     }
 }
 
-#[test]
-fn free_and_top_match_the_real_procps() {
-    if skip() {
-        eprintln!("procps oracle skipped: MEMLENS_SKIP_ORACLES=1");
-        return;
-    }
-    let version_text = Command::new("free")
-        .arg("-V")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        .unwrap_or_default();
-    let Some(version) = ProcpsVersion::parse(&version_text) else {
-        panic!(
-            "procps oracle: `free -V` printed {version_text:?}; install procps-ng 4.x or set \
-             MEMLENS_SKIP_ORACLES=1"
-        );
-    };
-    assert_eq!(
-        version.generation(),
-        ProcpsGeneration::V4,
-        "procps oracle: the machine's free is {version}; the oracle compares procps-ng ≥ 4.0.1"
-    );
+/// The procps release `free -V` reports (from `bin`, or the one on `PATH`).
+fn procps_version(bin: Option<&Path>) -> Option<ProcpsVersion> {
+    let free = bin
+        .map(|bin| bin.join("free"))
+        .unwrap_or_else(|| PathBuf::from("free"));
+    let output = Command::new(free).arg("-V").output().ok()?;
+    ProcpsVersion::parse(&String::from_utf8_lossy(&output.stdout))
+}
 
-    let dir = std::env::temp_dir().join(format!("memlens-procps-oracle-{}", std::process::id()));
+/// Runs every case against one procps and returns how many outputs were compared, and the
+/// mismatches.
+fn run_oracle(bin: Option<&Path>, version: ProcpsVersion) -> (usize, Vec<String>) {
+    let dir = std::env::temp_dir().join(format!(
+        "memlens-procps-oracle-{}-{version}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("creating {dir:?}: {e}"));
+    // 3.3.10–3.3.17 read the machine's min_free_kbytes when MemAvailable is missing.
+    let min_free_kbytes = std::fs::read_to_string("/proc/sys/vm/min_free_kbytes")
+        .ok()
+        .and_then(|text| text.trim().parse::<u64>().ok());
 
     let mut failures = Vec::new();
     let mut compared = 0;
     for (index, case) in cases().iter().enumerate() {
-        if let Err(problem) = run_case(&dir, index, case) {
+        if let Err(problem) = run_case(&dir, bin, index, case) {
             let _ = std::fs::remove_dir_all(&dir);
             panic!(
                 "procps oracle could not run ({problem}). It needs root to bind-mount over \
                  /proc/meminfo in a private mount namespace; set MEMLENS_SKIP_ORACLES=1 to skip it."
             );
         }
-        let mem = case.mem();
+        let mem = MemInfoKib {
+            min_free_kbytes,
+            ..case.mem()
+        };
         let file = case.file_text();
 
-        for (n, args) in FREE_ARGS.iter().enumerate() {
-            let got = read(dir.join(format!("free.{index}.{n}.out")))
-                + &read(dir.join(format!("free.{index}.{n}.err")));
-            let want = FreeFlags::parse_for(args, version)
-                .map_err(|e| e.to_string())
-                .and_then(|flags| free_text(&mem, &flags, version).map_err(|e| e.to_string()))
-                .unwrap_or_else(|e| format!("<no text: {e}>\n"));
-            compare(
-                &mut failures,
-                format!("[{}] free {}\nmeminfo:\n{file}", case.name, args.join(" ")),
-                &want,
-                &got,
-            );
-            compared += 1;
-        }
-        for (n, args) in FREE_ERRORS.iter().enumerate() {
-            let n = n + FREE_ARGS.len();
+        for (n, args) in FREE_ARGS.iter().chain(FREE_ERRORS).enumerate() {
+            let stdout = read(dir.join(format!("free.{index}.{n}.out")));
             let stderr = read(dir.join(format!("free.{index}.{n}.err")));
-            let got = stderr.lines().next().unwrap_or("").to_string() + "\n";
-            let want = match FreeFlags::parse_for(args, version) {
-                Err(error) => error.message() + "\n",
-                Ok(flags) => format!("<accepted: {}>\n", flags.id()),
-            };
-            compare(
-                &mut failures,
-                format!(
-                    "[{}] free {} (stderr, first line)",
-                    case.name,
-                    args.join(" ")
-                ),
-                &want,
-                &got,
-            );
+            let what = format!("[{}] free {}\nmeminfo:\n{file}", case.name, args.join(" "));
+            match FreeFlags::parse_for(args, version) {
+                // A refused command line: compare the first line free writes to stderr.
+                Err(error) => {
+                    let got = stderr.lines().next().unwrap_or("").to_string() + "\n";
+                    compare(&mut failures, what, &(error.message() + "\n"), &got);
+                }
+                Ok(flags) => {
+                    let want = free_text(&mem, &flags, version)
+                        .unwrap_or_else(|e| format!("<no text: {e}>\n"));
+                    compare(&mut failures, what, &want, &(stdout + &stderr));
+                }
+            }
             compared += 1;
         }
         for scale in TopScale::ALL {
@@ -454,26 +446,74 @@ fn free_and_top_match_the_real_procps() {
             let want = top_lines(&mem, version, Some(scale))
                 .map(|lines| lines.text())
                 .unwrap_or_else(|e| format!("<no lines: {e}>\n"));
-            compare(
-                &mut failures,
-                format!(
-                    "[{}] top -bn1 -E {}\nmeminfo:\n{file}",
-                    case.name,
-                    scale_flag(scale)
-                ),
-                &want,
-                &got,
+            let what = format!(
+                "[{}] top -bn1 -E {}\nmeminfo:\n{file}",
+                case.name,
+                scale_flag(scale)
             );
+            compare(&mut failures, what, &want, &got);
             compared += 1;
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+    (compared, failures)
+}
 
-    assert!(
-        failures.is_empty(),
-        "{} of {compared} outputs of procps-ng {version} differ from the prediction:\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
+/// The machine's procps-ng (4.0.2 on Debian 12), and any procps build trees listed in
+/// `MEMLENS_PROCPS_EXTRA` (colon-separated directories holding `free` and `top/top`, for
+/// example a `./configure --disable-modern-top && make free top/top` of procps-ng 3.3.17).
+#[test]
+fn free_and_top_match_the_real_procps() {
+    if skip() {
+        eprintln!("procps oracle skipped: MEMLENS_SKIP_ORACLES=1");
+        return;
+    }
+    let Some(version) = procps_version(None) else {
+        panic!(
+            "procps oracle: `free -V` printed no procps-ng version; install procps-ng 4.x or set \
+             MEMLENS_SKIP_ORACLES=1"
+        );
+    };
+    assert_eq!(
+        version.generation(),
+        ProcpsGeneration::V4,
+        "procps oracle: the machine's free is {version}; the oracle compares procps-ng ≥ 4.0.1"
     );
-    eprintln!("procps oracle: {compared} outputs of procps-ng {version} matched");
+    let mut runs = vec![(None, version)];
+    for extra in std::env::var("MEMLENS_PROCPS_EXTRA")
+        .unwrap_or_default()
+        .split(':')
+    {
+        if extra.is_empty() {
+            continue;
+        }
+        let bin = PathBuf::from(extra);
+        match procps_version(Some(&bin)) {
+            Some(version) => runs.push((Some(bin), version)),
+            None => panic!("MEMLENS_PROCPS_EXTRA: no procps free in {extra}"),
+        }
+    }
+
+    let mut report = Vec::new();
+    let mut all_failures = Vec::new();
+    for (bin, version) in &runs {
+        let (compared, failures) = run_oracle(bin.as_deref(), *version);
+        report.push(format!(
+            "procps-ng {version}: {} of {compared} matched",
+            compared - failures.len()
+        ));
+        all_failures.extend(
+            failures
+                .into_iter()
+                .map(|f| format!("procps-ng {version} {f}")),
+        );
+    }
+    assert!(
+        all_failures.is_empty(),
+        "{}\n{} outputs differ from the prediction:\n\n{}",
+        report.join("\n"),
+        all_failures.len(),
+        all_failures.join("\n\n")
+    );
+    eprintln!("procps oracle: {}", report.join("; "));
 }

@@ -2,21 +2,22 @@
 //!
 //! BusyBox takes total, free, shared, buffers and swap from `sysinfo(2)` (the same kernel
 //! counters as `MemTotal`, `MemFree`, `Shmem`, `Buffers`, `SwapTotal`, `SwapFree`, but never the
-//! lxcfs view of a container) and reads only `Cached`, `MemAvailable` (and, in later releases,
-//! `SReclaimable`) from `/proc/meminfo`. Every value is in bytes and printed shifted right by 10
-//! (default and `-k`), 0 (`-b`), 20 (`-m`) or 30 (`-g`): integer truncation.
+//! lxcfs view of a container) and reads only `Cached`, `MemAvailable` (and from 1.35
+//! `SReclaimable`) from `/proc/meminfo`. Values are bytes (64-bit kernels report `mem_unit` 1).
 //!
 //! Layouts, from BusyBox `procps/free.c`:
 //!
-//! - [`BusyboxFree::Old`]: `buffers` and `cached` columns and a `-/+ buffers/cache` row
-//!   (seen on Alpine; source of that layout read);
-//! - [`BusyboxFree::New`]: `buff/cache` = `Buffers + Cached` and `available` = `MemAvailable`
-//!   (0 without it), and the `-/+ buffers/cache` row only when `MemAvailable` is missing
-//!   (BusyBox 1.30 output in the C30 and C34 field cases);
-//! - [`BusyboxFree::NewReclaimable`]: the same with `SReclaimable` added to `buff/cache`; the
-//!   row shows when any of `Cached`, `MemAvailable`, `SReclaimable` is missing (source of a
-//!   1.3x release read).
-// TODO: map BusyBox release numbers to the three layouts (sources of 1.28–1.36 not at hand).
+//! - [`BusyboxFree::Old`] (a 1.2x release): `buffers` and `cached` columns, a `-/+
+//!   buffers/cache` row always, values shifted right by 10 (default, `-k`), 0, 20 or 30;
+//! - [`BusyboxFree::V1_30`] (1.30.1): `buff/cache` = `Buffers + Cached`, `available` =
+//!   `MemAvailable` (0 without it), the `-/+ buffers/cache` row only when `Cached` or
+//!   `MemAvailable` is missing; values shifted like `Old`;
+//! - [`BusyboxFree::V1_35`] (1.35.0, unchanged in 1.37.0): `SReclaimable` joins `buff/cache`
+//!   and the row shows when any of the three lines is missing; values go through
+//!   `make_human_readable_str`, which rounds to the nearest unit (`(bytes + unit/2) / unit`,
+//!   so `-m` no longer truncates) and prints `-h` as `15.6G`.
+// TODO: which releases between 1.2x and 1.30, and between 1.30.1 and 1.35.0, changed the
+// layout (sources of those releases not read).
 
 use serde::Serialize;
 
@@ -27,8 +28,19 @@ use super::{Input, MemInfoKib, MeminfoKey};
 #[serde(rename_all = "snake_case")]
 pub enum BusyboxFree {
     Old,
-    New,
-    NewReclaimable,
+    V1_30,
+    V1_35,
+}
+
+impl BusyboxFree {
+    /// The layout of a BusyBox release where it is known: 1.30.x, and 1.35 or later.
+    pub fn from_version(text: &str) -> Option<BusyboxFree> {
+        match super::find_version(text)? {
+            (1, 30, _) => Some(BusyboxFree::V1_30),
+            version if version >= (1, 35, 0) => Some(BusyboxFree::V1_35),
+            _ => None,
+        }
+    }
 }
 
 /// BusyBox `free`'s unit flag: only the first letter of the first argument counts.
@@ -40,13 +52,15 @@ pub enum BusyboxUnit {
     Kilo,
     Mega,
     Giga,
+    /// `-h` (1.35+).
+    Human,
 }
 
 impl BusyboxUnit {
-    /// Reads BusyBox's command line: nothing, `-b`, `-k`, `-m` or `-g` (anything after the
-    /// first letter is ignored, as BusyBox ignores it); any other option is refused with the
-    /// usage text, given here as `Err` with the argument.
-    pub fn parse(args: &[&str]) -> Result<BusyboxUnit, String> {
+    /// Reads BusyBox's command line: nothing, `-b`, `-k`, `-m`, `-g` or (1.35+) `-h`; anything
+    /// after the first letter is ignored, as BusyBox ignores it. Any other option makes BusyBox
+    /// print its usage; that is `Err` with the argument.
+    pub fn parse(args: &[&str], layout: BusyboxFree) -> Result<BusyboxUnit, String> {
         let Some(first) = args.first() else {
             return Ok(BusyboxUnit::Kilo);
         };
@@ -58,21 +72,24 @@ impl BusyboxUnit {
             Some('k') => Ok(BusyboxUnit::Kilo),
             Some('m') => Ok(BusyboxUnit::Mega),
             Some('g') => Ok(BusyboxUnit::Giga),
+            Some('h') if layout == BusyboxFree::V1_35 => Ok(BusyboxUnit::Human),
             _ => Err(first.to_string()),
         }
     }
 
-    fn shift(self) -> u32 {
+    /// Bytes per printed unit (0 for `-h`).
+    fn divisor(self) -> u64 {
         match self {
-            BusyboxUnit::Bytes => 0,
-            BusyboxUnit::Kilo => 10,
-            BusyboxUnit::Mega => 20,
-            BusyboxUnit::Giga => 30,
+            BusyboxUnit::Bytes => 1,
+            BusyboxUnit::Kilo => 1 << 10,
+            BusyboxUnit::Mega => 1 << 20,
+            BusyboxUnit::Giga => 1 << 30,
+            BusyboxUnit::Human => 0,
         }
     }
 }
 
-/// BusyBox `free`'s numbers, in bytes (what it holds before shifting).
+/// BusyBox `free`'s numbers, in bytes (what it holds before scaling).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BusyboxColumns {
     pub layout: BusyboxFree,
@@ -83,7 +100,7 @@ pub struct BusyboxColumns {
     pub buffers: u64,
     /// `Cached` (the old layout's `cached` column).
     pub cached: u64,
-    /// New layouts: `Buffers + Cached` (+ `SReclaimable`).
+    /// 1.30+: `Buffers + Cached` (+ `SReclaimable` from 1.35).
     pub buff_cache: u64,
     /// `MemAvailable`, 0 when the line is missing.
     pub available: u64,
@@ -107,7 +124,7 @@ pub fn busybox_columns(mem: &MemInfoKib, layout: BusyboxFree) -> BusyboxColumns 
     let free = bytes(MemFree);
     let buffers = bytes(Buffers);
     let cached = bytes(Cached);
-    let reclaimable = if layout == BusyboxFree::NewReclaimable {
+    let reclaimable = if layout == BusyboxFree::V1_35 {
         bytes(SReclaimable)
     } else {
         0
@@ -119,10 +136,10 @@ pub fn busybox_columns(mem: &MemInfoKib, layout: BusyboxFree) -> BusyboxColumns 
     ];
     let (used, buff_cache, shows_adjusted) = match layout {
         BusyboxFree::Old => (total.wrapping_sub(free), buffers.wrapping_add(cached), true),
-        BusyboxFree::New | BusyboxFree::NewReclaimable => {
+        BusyboxFree::V1_30 | BusyboxFree::V1_35 => {
             read.push(MemAvailable);
             let mut seen = mem.cached.is_some() && mem.mem_available.is_some();
-            if layout == BusyboxFree::NewReclaimable {
+            if layout == BusyboxFree::V1_35 {
                 read.push(SReclaimable);
                 seen = seen && mem.s_reclaimable.is_some();
             }
@@ -157,43 +174,48 @@ pub fn busybox_columns(mem: &MemInfoKib, layout: BusyboxFree) -> BusyboxColumns 
     }
 }
 
-/// What BusyBox `free` prints, byte for byte.
+/// What BusyBox `free` prints, byte for byte. A unit the layout does not know (`-h` before
+/// 1.35) prints as `-k`; [`BusyboxUnit::parse`] refuses it first.
 pub fn busybox_free_text(mem: &MemInfoKib, layout: BusyboxFree, unit: BusyboxUnit) -> String {
     let c = busybox_columns(mem, layout);
-    let s = |bytes: u64| bytes >> unit.shift();
     let mut out = String::new();
     match layout {
-        BusyboxFree::Old => {
-            out.push_str(&format!(
-                "       {:>11}{:>11}{:>11}{:>11}{:>11}{:>11}\n",
-                "total", "used", "free", "shared", "buffers", "cached"
-            ));
-            out.push_str(&format!(
-                "Mem:   {:>11}{:>11}{:>11}{:>11}{:>11}{:>11}\n",
-                s(c.total),
-                s(c.used),
-                s(c.free),
-                s(c.shared),
-                s(c.buffers),
-                s(c.cached)
-            ));
-            out.push_str(&format!(
-                "-/+ buffers/cache:{:>11}{:>11}\n",
-                s(c.adjusted_used),
-                s(c.adjusted_free)
-            ));
-            out.push_str(&format!(
-                "Swap:  {:>11}{:>11}{:>11}\n",
-                s(c.swap_total),
-                s(c.swap_used),
-                s(c.swap_free)
-            ));
-        }
-        BusyboxFree::New | BusyboxFree::NewReclaimable => {
-            out.push_str(&format!(
-                "       {:>12}{:>12}{:>12}{:>12}{:>12}{:>12}\n",
-                "total", "used", "free", "shared", "buff/cache", "available"
-            ));
+        BusyboxFree::Old | BusyboxFree::V1_30 => {
+            let shift = match unit {
+                BusyboxUnit::Bytes => 0,
+                BusyboxUnit::Kilo | BusyboxUnit::Human => 10,
+                BusyboxUnit::Mega => 20,
+                BusyboxUnit::Giga => 30,
+            };
+            let s = |bytes: u64| bytes >> shift;
+            if layout == BusyboxFree::Old {
+                out.push_str(&format!(
+                    "       {:>11}{:>11}{:>11}{:>11}{:>11}{:>11}\n",
+                    "total", "used", "free", "shared", "buffers", "cached"
+                ));
+                out.push_str(&format!(
+                    "Mem:   {:>11}{:>11}{:>11}{:>11}{:>11}{:>11}\n",
+                    s(c.total),
+                    s(c.used),
+                    s(c.free),
+                    s(c.shared),
+                    s(c.buffers),
+                    s(c.cached)
+                ));
+                out.push_str(&format!(
+                    "-/+ buffers/cache:{:>11}{:>11}\n",
+                    s(c.adjusted_used),
+                    s(c.adjusted_free)
+                ));
+                out.push_str(&format!(
+                    "Swap:  {:>11}{:>11}{:>11}\n",
+                    s(c.swap_total),
+                    s(c.swap_used),
+                    s(c.swap_free)
+                ));
+                return out;
+            }
+            out.push_str(NEW_HEADER);
             out.push_str(&format!(
                 "Mem:   {:>12} {:>11} {:>11} {:>11} {:>11} {:>11}\n",
                 s(c.total),
@@ -217,8 +239,67 @@ pub fn busybox_free_text(mem: &MemInfoKib, layout: BusyboxFree, unit: BusyboxUni
                 s(c.swap_free)
             ));
         }
+        BusyboxFree::V1_35 => {
+            let s = |bytes: u64| human_readable(bytes, unit.divisor());
+            out.push_str(NEW_HEADER);
+            out.push_str(&format!(
+                "Mem:   {:>12}{:>12}{:>12}{:>12}{:>12}{:>12}\n",
+                s(c.total),
+                s(c.used),
+                s(c.free),
+                s(c.shared),
+                s(c.buff_cache),
+                s(c.available)
+            ));
+            if c.shows_adjusted {
+                out.push_str(&format!(
+                    "-/+ buffers/cache: {:>12}{:>12}\n",
+                    s(c.adjusted_used),
+                    s(c.adjusted_free)
+                ));
+            }
+            out.push_str(&format!(
+                "Swap:  {:>12}{:>12}{:>12}\n",
+                s(c.swap_total),
+                s(c.swap_used),
+                s(c.swap_free)
+            ));
+        }
     }
     out
+}
+
+const NEW_HEADER: &str =
+    "              total        used        free      shared  buff/cache   available\n";
+
+/// BusyBox `make_human_readable_str(bytes, 1, unit)` (libbb/human_readable.c, 1.35.0): `0`
+/// for zero; with a unit, `(bytes + unit/2) / unit`; with unit 0, divide by 1024 while at
+/// least 1024 and print one decimal of the last remainder, rounded (`15.6G`), or the bare
+/// byte count below 1024.
+fn human_readable(bytes: u64, unit: u64) -> String {
+    if bytes == 0 {
+        return "0".into();
+    }
+    if unit != 0 {
+        return (bytes.wrapping_add(unit / 2) / unit).to_string();
+    }
+    const SUFFIXES: [char; 8] = ['K', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'];
+    let mut value = bytes;
+    let mut fraction = 0;
+    let mut steps: usize = 0;
+    while value >= 1024 {
+        fraction = ((value % 1024) * 10 + 512) / 1024;
+        value /= 1024;
+        steps += 1;
+    }
+    if fraction >= 10 {
+        value += 1;
+        fraction = 0;
+    }
+    match steps.checked_sub(1).and_then(|i| SUFFIXES.get(i)) {
+        Some(suffix) => format!("{value}.{fraction}{suffix}"),
+        None => value.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -250,9 +331,9 @@ mod tests {
             .skip(1)
             .map(|line| format!("{line}\n"))
             .collect();
-        let got = busybox_free_text(&c30(), BusyboxFree::New, BusyboxUnit::Kilo);
+        let got = busybox_free_text(&c30(), BusyboxFree::V1_30, BusyboxUnit::Kilo);
         assert_eq!(got, want, "\nwant:\n{want}\ngot:\n{got}");
-        let columns = busybox_columns(&c30(), BusyboxFree::New);
+        let columns = busybox_columns(&c30(), BusyboxFree::V1_30);
         assert_eq!(columns.buff_cache / 1024, 763_472);
         assert_eq!(columns.used / 1024, 320_000);
     }
@@ -282,7 +363,7 @@ mod tests {
                 ),
             ),
             (
-                BusyboxFree::New,
+                BusyboxFree::V1_30,
                 BusyboxUnit::Kilo,
                 concat!(
                     "              total        used        free      shared  buff/cache   available\n",
@@ -292,7 +373,7 @@ mod tests {
                 ),
             ),
             (
-                BusyboxFree::NewReclaimable,
+                BusyboxFree::V1_35,
                 BusyboxUnit::Bytes,
                 concat!(
                     "              total        used        free      shared  buff/cache   available\n",
@@ -313,17 +394,77 @@ mod tests {
 
     #[test]
     fn unit_flags_read_like_busybox() {
-        let cases: &[(&[&str], Result<BusyboxUnit, String>)] = &[
-            (&[], Ok(BusyboxUnit::Kilo)),
-            (&["-m"], Ok(BusyboxUnit::Mega)),
-            (&["-mega"], Ok(BusyboxUnit::Mega)),
-            (&["-g", "-b"], Ok(BusyboxUnit::Giga)),
-            (&["-b"], Ok(BusyboxUnit::Bytes)),
-            (&["-h"], Err("-h".into())),
-            (&["-"], Err("-".into())),
+        let cases: &[(&[&str], BusyboxFree, Result<BusyboxUnit, String>)] = &[
+            (&[], BusyboxFree::V1_30, Ok(BusyboxUnit::Kilo)),
+            (&["-m"], BusyboxFree::V1_30, Ok(BusyboxUnit::Mega)),
+            (&["-mega"], BusyboxFree::V1_30, Ok(BusyboxUnit::Mega)),
+            (&["-g", "-b"], BusyboxFree::Old, Ok(BusyboxUnit::Giga)),
+            (&["-b"], BusyboxFree::V1_35, Ok(BusyboxUnit::Bytes)),
+            (&["-h"], BusyboxFree::V1_30, Err("-h".into())),
+            (&["-h"], BusyboxFree::V1_35, Ok(BusyboxUnit::Human)),
+            (&["-"], BusyboxFree::V1_35, Err("-".into())),
+            (&["free"], BusyboxFree::V1_35, Ok(BusyboxUnit::Kilo)),
         ];
-        for (args, want) in cases {
-            assert_eq!(BusyboxUnit::parse(args), *want, "{args:?}");
+        for (args, layout, want) in cases {
+            assert_eq!(
+                BusyboxUnit::parse(args, *layout),
+                *want,
+                "{args:?} {layout:?}"
+            );
         }
+    }
+
+    #[test]
+    fn v1_35_rounds_units_and_prints_human_sizes() {
+        let mem = MemInfoKib {
+            mem_total: Some(16_393_244),
+            mem_free: Some(1_536),
+            mem_available: Some(15_020_900),
+            buffers: Some(0),
+            cached: Some(512),
+            s_reclaimable: Some(1),
+            shmem: Some(0),
+            swap_total: Some(0),
+            swap_free: Some(0),
+            ..MemInfoKib::default()
+        };
+        let cases: &[(BusyboxFree, BusyboxUnit, &str)] = &[
+            // 1.30 shifts (truncates): 1536 KiB is 1 MiB; 1.35 rounds it to 2.
+            (
+                BusyboxFree::V1_30,
+                BusyboxUnit::Mega,
+                "Mem:          16009       16007           1           0           0       14668\n",
+            ),
+            (
+                BusyboxFree::V1_35,
+                BusyboxUnit::Mega,
+                "Mem:          16009       16007           2           0           1       14669\n",
+            ),
+            (
+                BusyboxFree::V1_35,
+                BusyboxUnit::Human,
+                "Mem:          15.6G       15.6G        1.5M           0      513.0K       14.3G\n",
+            ),
+        ];
+        for (layout, unit, want) in cases {
+            let got = busybox_free_text(&mem, *layout, *unit);
+            let row = got
+                .lines()
+                .nth(1)
+                .map(|line| format!("{line}\n"))
+                .unwrap_or_default();
+            assert_eq!(row, *want, "{layout:?} {unit:?}");
+        }
+        assert_eq!(human_readable(1000, 0), "1000");
+        assert_eq!(human_readable(1023 * 1024 + 1000, 0), "1024.0K"); // rounding carries
+        assert_eq!(
+            BusyboxFree::from_version("BusyBox v1.30.1 (2019-06-10)"),
+            Some(BusyboxFree::V1_30)
+        );
+        assert_eq!(
+            BusyboxFree::from_version("v1.36.1"),
+            Some(BusyboxFree::V1_35)
+        );
+        assert_eq!(BusyboxFree::from_version("v1.32.0"), None);
     }
 }
