@@ -280,8 +280,8 @@ fn human_readable(bytes: u64, unit: u64) -> String {
     if bytes == 0 {
         return "0".into();
     }
-    if let Some(rounded) = bytes.wrapping_add(unit / 2).checked_div(unit) {
-        return rounded.to_string();
+    if let Some(units) = bytes.wrapping_add(unit / 2).checked_div(unit) {
+        return units.to_string();
     }
     const SUFFIXES: [char; 8] = ['K', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'];
     let mut value = bytes;

@@ -40,7 +40,9 @@ impl fmt::Display for FreeTextError {
 /// Layouts: up to 3.3.9 the `buffers`/`cached` table with the `-/+ buffers/cache` row;
 /// 3.3.10–3.3.16 the `buff/cache   available` table with 7-character row labels (seen in
 /// 3.3.10 and 3.3.15 output, source not read); 3.3.17 and later 9-character labels (source read:
-/// 3.3.17 and 4.0.2).
+/// 3.3.17 and 4.0.2; output checked against builds of 3.3.17, 4.0.2 and 4.0.4).
+// TODO: 3.3.10–3.3.16 are assumed to have 3.3.17's options (-w, --kibi…, --kilo as SI); their
+// free.c was not read.
 pub fn free_text(
     mem: &MemInfoKib,
     flags: &FreeFlags,
@@ -348,7 +350,8 @@ fn scale_bytes(kib: u64, flags: &FreeFlags, version: ProcpsVersion) -> String {
 
     if !flags.human {
         return match exponent {
-            // "free: Use --kilo when only specifying --si" (4.0.1); 4.0.0 printed KiB.
+            // "free: Use --kilo when only specifying --si" (4.0.1 NEWS), so 4.0.0 printed KiB.
+            // TODO: check 4.0.0's scale_size (its source was not at hand).
             0 if version < ProcpsVersion::new(4, 0, 1) => (kib as i64).to_string(),
             0 => (bytes / i64::from(base)).to_string(),
             1 => bytes.to_string(),
