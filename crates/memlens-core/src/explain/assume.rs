@@ -4,6 +4,9 @@
 use super::evidence::Evidence;
 use crate::account::cadvisor::RootUsageRule;
 use crate::account::eviction::{self, ThresholdValue};
+use crate::account::htop::HtopVersion;
+use crate::account::node_exporter::NodeExporterVersion;
+use crate::account::procps::{ProcpsGeneration, ProcpsVersion};
 use crate::account::kubelet::{self, KubeVersion};
 use crate::input::At;
 use crate::parse::cgroup::CgroupVersion;
@@ -65,6 +68,10 @@ pub struct Assumptions {
     /// Which kubectl printed (or would print) the tables: the header style.
     pub kubectl: Assumed<KubeVersion>,
     pub eviction_hard: Assumed<ThresholdValue>,
+    /// Which procps printed the pasted `free`/`top`; `None`: every generation is reported.
+    pub procps: Assumed<Option<ProcpsGeneration>>,
+    pub htop: Assumed<HtopVersion>,
+    pub node_exporter: Assumed<NodeExporterVersion>,
 }
 
 /// A value for `--assume` that could not be read.
@@ -88,8 +95,9 @@ pub struct SetValues {
     root_usage: Option<RootUsageRule>,
     kubectl: Option<KubeVersion>,
     eviction_hard: Option<ThresholdValue>,
-    /// Values of keys other modules read (procps, htop, node_exporter), as given.
-    pub other: Vec<(AssumptionKey, String)>,
+    procps: Option<Option<ProcpsGeneration>>,
+    htop: Option<HtopVersion>,
+    node_exporter: Option<NodeExporterVersion>,
 }
 
 impl SetValues {
@@ -144,19 +152,34 @@ impl SetValues {
                         .ok_or_else(|| err("this threshold disables eviction".into()))?,
                 )
             }
-            AssumptionKey::Procps | AssumptionKey::Htop | AssumptionKey::NodeExporter => {
-                self.other.retain(|(o, _)| *o != k);
-                self.other.push((k, value.to_string()));
+            AssumptionKey::Procps => {
+                self.procps = Some(match value {
+                    "all" => None,
+                    _ => Some(
+                        ProcpsGeneration::from_id(value)
+                            .or_else(|| ProcpsVersion::parse(value).map(|v| v.generation()))
+                            .ok_or_else(|| {
+                                err("expected a version like 3.3.17 or 4.0.2, or one of v4, v3, \
+                                     v3_10, v3_9, all"
+                                    .into())
+                            })?,
+                    ),
+                })
+            }
+            AssumptionKey::Htop => {
+                self.htop = Some(
+                    HtopVersion::parse(value)
+                        .ok_or_else(|| err("expected a version like 3.2.2 or 3.3.0".into()))?,
+                )
+            }
+            AssumptionKey::NodeExporter => {
+                self.node_exporter = Some(
+                    NodeExporterVersion::parse(value)
+                        .ok_or_else(|| err("expected a version like 1.8.2 or 1.9.0".into()))?,
+                )
             }
         }
         Ok(())
-    }
-
-    pub fn get_other(&self, key: AssumptionKey) -> Option<&str> {
-        self.other
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -236,13 +259,29 @@ pub fn resolve(ev: &Evidence<'_>, set: &SetValues) -> Assumptions {
         ),
     };
 
-    Assumptions {
-        cgroup,
-        kubelet,
-        root_usage,
-        kubectl,
-        eviction_hard,
-    }
+    let procps = match set.procps {
+        Some(g) => Assumed::set(g),
+        None => match super::procps::detect(ev) {
+            Some((g, reason, at)) => Assumed::detected(Some(g), reason, at),
+            None => Assumed::default(
+                None,
+                "nothing pasted shows which procps printed it, so every generation is reported",
+            ),
+        },
+    };
+    let htop = match set.htop {
+        Some(v) => Assumed::set(v),
+        None => Assumed::default(HtopVersion::V3_3Plus, "a current htop (3.3 or later)"),
+    };
+    let node_exporter = match set.node_exporter {
+        Some(v) => Assumed::set(v),
+        None => Assumed::default(
+            NodeExporterVersion::FixedWithZswap,
+            "a current node_exporter (1.11 or later)",
+        ),
+    };
+
+    Assumptions { cgroup, kubelet, root_usage, kubectl, eviction_hard, procps, htop, node_exporter }
 }
 
 fn detect_cgroup(ev: &Evidence<'_>) -> Option<Assumed<CgroupVersion>> {
@@ -415,6 +454,30 @@ impl Assumptions {
                 &self.kubectl.reason,
                 &["1.31", "1.34"],
                 &self.kubectl.at,
+            ),
+            row(
+                AssumptionKey::Procps,
+                self.procps.value.map_or("all".to_string(), |g| g.id().to_string()),
+                self.procps.source,
+                &self.procps.reason,
+                &["all", "v4", "v3", "v3_10", "v3_9"],
+                &self.procps.at,
+            ),
+            row(
+                AssumptionKey::Htop,
+                self.htop.value.id().to_string(),
+                self.htop.source,
+                &self.htop.reason,
+                &["3.3", "3.2", "3.1.0", "3.0"],
+                &self.htop.at,
+            ),
+            row(
+                AssumptionKey::NodeExporter,
+                self.node_exporter.value.id().to_string(),
+                self.node_exporter.source,
+                &self.node_exporter.reason,
+                &["1.11", "1.9", "1.8"],
+                &self.node_exporter.at,
             ),
             row(
                 AssumptionKey::EvictionHard,

@@ -8,7 +8,9 @@ use crate::parse::cgroup::{CgroupVersion, Limit, MemoryStat};
 use crate::parse::describe::DescribeNode;
 use crate::parse::kubectl::TopTable;
 use crate::parse::log::KubeletLog;
+use crate::parse::free::Free;
 use crate::parse::meminfo::Meminfo;
+use crate::parse::top::Top;
 use crate::parse::metrics::{NodeMetricsList, PodMetricsList};
 use crate::parse::node::Nodes;
 use crate::parse::summary::Summary;
@@ -53,6 +55,8 @@ pub struct Evidence<'a> {
     pub node_metrics: Vec<&'a NodeMetricsList>,
     pub pod_metrics: Vec<&'a PodMetricsList>,
     pub nodes: Vec<&'a Nodes>,
+    pub free: Vec<(&'a Document, &'a Free)>,
+    pub top: Vec<(&'a Document, &'a Top)>,
 }
 
 impl<'a> Evidence<'a> {
@@ -111,6 +115,8 @@ impl<'a> Evidence<'a> {
                 Facts::MetricsNodes(m) => ev.node_metrics.push(m),
                 Facts::MetricsPods(m) => ev.pod_metrics.push(m),
                 Facts::KubectlNode(n) => ev.nodes.push(n),
+                Facts::Free(f) => ev.free.push((doc, f)),
+                Facts::Top(t) => ev.top.push((doc, t)),
                 _ => {}
             }
         }

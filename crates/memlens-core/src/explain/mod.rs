@@ -7,6 +7,7 @@ mod cgroups;
 pub mod evidence;
 mod findings;
 mod node;
+mod procps;
 
 use crate::account::term::{Derived, Num};
 use crate::input::{self, At, Document, Override, Source};
@@ -39,6 +40,7 @@ pub fn explain_parsed(docs: &[Document], parsed: &[Parsed], settings: &Settings)
     let mut out = Out::default();
     node::compute(&ev, &assumptions, &mut out);
     cgroups::compute(&ev, &assumptions, &mut out);
+    procps::compute(&ev, &assumptions, &mut out);
 
     let mut f = findings::Findings::default();
     findings::node(&ev, &out, &mut f);
