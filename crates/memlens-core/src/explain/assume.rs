@@ -5,9 +5,9 @@ use super::evidence::Evidence;
 use crate::account::cadvisor::RootUsageRule;
 use crate::account::eviction::{self, ThresholdValue};
 use crate::account::htop::HtopVersion;
+use crate::account::kubelet::{self, KubeVersion};
 use crate::account::node_exporter::NodeExporterVersion;
 use crate::account::procps::{ProcpsGeneration, ProcpsVersion};
-use crate::account::kubelet::{self, KubeVersion};
 use crate::input::At;
 use crate::parse::cgroup::CgroupVersion;
 use crate::parse::kubectl::PercentStyle;
@@ -159,9 +159,11 @@ impl SetValues {
                         ProcpsGeneration::from_id(value)
                             .or_else(|| ProcpsVersion::parse(value).map(|v| v.generation()))
                             .ok_or_else(|| {
-                                err("expected a version like 3.3.17 or 4.0.2, or one of v4, v3, \
+                                err(
+                                    "expected a version like 3.3.17 or 4.0.2, or one of v4, v3, \
                                      v3_10, v3_9, all"
-                                    .into())
+                                        .into(),
+                                )
                             })?,
                     ),
                 })
@@ -281,7 +283,16 @@ pub fn resolve(ev: &Evidence<'_>, set: &SetValues) -> Assumptions {
         ),
     };
 
-    Assumptions { cgroup, kubelet, root_usage, kubectl, eviction_hard, procps, htop, node_exporter }
+    Assumptions {
+        cgroup,
+        kubelet,
+        root_usage,
+        kubectl,
+        eviction_hard,
+        procps,
+        htop,
+        node_exporter,
+    }
 }
 
 fn detect_cgroup(ev: &Evidence<'_>) -> Option<Assumed<CgroupVersion>> {
@@ -457,7 +468,9 @@ impl Assumptions {
             ),
             row(
                 AssumptionKey::Procps,
-                self.procps.value.map_or("all".to_string(), |g| g.id().to_string()),
+                self.procps
+                    .value
+                    .map_or("all".to_string(), |g| g.id().to_string()),
                 self.procps.source,
                 &self.procps.reason,
                 &["all", "v4", "v3", "v3_10", "v3_9"],

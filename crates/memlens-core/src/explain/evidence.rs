@@ -6,14 +6,14 @@ use crate::parse::Facts;
 use crate::parse::Parsed;
 use crate::parse::cgroup::{CgroupVersion, Limit, MemoryStat};
 use crate::parse::describe::DescribeNode;
+use crate::parse::free::Free;
 use crate::parse::kubectl::TopTable;
 use crate::parse::log::KubeletLog;
-use crate::parse::free::Free;
 use crate::parse::meminfo::Meminfo;
-use crate::parse::top::Top;
 use crate::parse::metrics::{NodeMetricsList, PodMetricsList};
 use crate::parse::node::Nodes;
 use crate::parse::summary::Summary;
+use crate::parse::top::Top;
 use crate::parse::version::Versions;
 
 /// One cgroup's files, gathered from every document that names it.

@@ -52,7 +52,10 @@ impl PastedMem {
 }
 
 fn sub(a: Range, b: Range) -> (i128, i128) {
-    (i128::from(a.0) - i128::from(b.1), i128::from(a.1) - i128::from(b.0))
+    (
+        i128::from(a.0) - i128::from(b.1),
+        i128::from(a.1) - i128::from(b.0),
+    )
 }
 
 fn overlaps(x: Range, y: (i128, i128)) -> bool {
@@ -103,7 +106,11 @@ pub(crate) fn pasted(ev: &Evidence<'_>) -> Vec<PastedMem> {
     let version = ev.versions.iter().find_map(|v| {
         v.lines.iter().find_map(|l| {
             use crate::parse::version::Software;
-            matches!(l.software, Software::Free | Software::Top | Software::Procps).then(|| {
+            matches!(
+                l.software,
+                Software::Free | Software::Top | Software::Procps
+            )
+            .then(|| {
                 ProcpsVersion::new(
                     u16::try_from(l.version.major).unwrap_or(0),
                     u16::try_from(l.version.minor).unwrap_or(0),
@@ -175,7 +182,11 @@ fn from_top(summary: &Summary) -> PastedMem {
         p.cache = item(LineKind::Mem, Field::Cached);
         // BusyBox prints no total: it is used + free.
         if let (Some(u), Some(f)) = (&p.used, &p.free) {
-            p.total = Some(((u.0.0 + f.0.0, u.0.1.saturating_add(f.0.1)), u.1, String::new()));
+            p.total = Some((
+                (u.0.0 + f.0.0, u.0.1.saturating_add(f.0.1)),
+                u.1,
+                String::new(),
+            ));
         }
     } else if p.old_layout {
         p.cache = item(LineKind::Swap, Field::Cached);
@@ -228,7 +239,8 @@ pub(crate) fn classify(p: &PastedMem, mem: Option<&MemInfoKib>) -> (Vec<Printer>
         let mut printers = Vec::new();
         for g in ProcpsGeneration::ALL {
             let v = g.representative();
-            if !has(column_rule(FreeColumn::Used, v).1) || !has(column_rule(FreeColumn::BuffCache, v).1)
+            if !has(column_rule(FreeColumn::Used, v).1)
+                || !has(column_rule(FreeColumn::BuffCache, v).1)
             {
                 continue;
             }
@@ -246,8 +258,11 @@ pub(crate) fn classify(p: &PastedMem, mem: Option<&MemInfoKib>) -> (Vec<Printer>
                 printers.push(Printer::Procps(g));
             }
         }
-        for layout in [busybox::BusyboxFree::Old, busybox::BusyboxFree::V1_30, busybox::BusyboxFree::V1_35]
-        {
+        for layout in [
+            busybox::BusyboxFree::Old,
+            busybox::BusyboxFree::V1_30,
+            busybox::BusyboxFree::V1_35,
+        ] {
             use crate::account::MeminfoKey::{Buffers, Cached, MemFree, MemTotal};
             if !has(&[MemTotal, MemFree, Buffers, Cached]) {
                 continue;
@@ -265,13 +280,19 @@ pub(crate) fn classify(p: &PastedMem, mem: Option<&MemInfoKib>) -> (Vec<Printer>
             }
         }
         if !printers.is_empty() {
-            return (printers, "its numbers recomputed from the pasted /proc/meminfo");
+            return (
+                printers,
+                "its numbers recomputed from the pasted /proc/meminfo",
+            );
         }
     }
     let rules = used_rules(p);
     let unique = |r: UsedRule| rules.len() == 1 && rules[0] == r;
     if unique(UsedRule::TotalMinusAvailable) {
-        return (vec![Printer::Procps(ProcpsGeneration::V4)], "used = total − available");
+        return (
+            vec![Printer::Procps(ProcpsGeneration::V4)],
+            "used = total − available",
+        );
     }
     if p.old_layout && rules.contains(&UsedRule::TotalMinusFree) {
         return (
@@ -283,8 +304,10 @@ pub(crate) fn classify(p: &PastedMem, mem: Option<&MemInfoKib>) -> (Vec<Printer>
         && !rules.contains(&UsedRule::TotalMinusAvailable)
     {
         let available_zero = p.available.as_ref().is_some_and(|a| a.0.1 == 0);
-        let mut printers =
-            vec![Printer::Procps(ProcpsGeneration::V3_12), Printer::Procps(ProcpsGeneration::V3_10)];
+        let mut printers = vec![
+            Printer::Procps(ProcpsGeneration::V3_12),
+            Printer::Procps(ProcpsGeneration::V3_10),
+        ];
         if available_zero {
             printers = vec![Printer::BusyBox];
         }
@@ -311,12 +334,15 @@ pub(crate) fn detect(ev: &Evidence<'_>) -> Option<(ProcpsGeneration, String, Vec
             [ProcpsGeneration::V3_12, ProcpsGeneration::V3_10] => ProcpsGeneration::V3_12,
             _ => continue,
         };
-        if printers.contains(&Printer::BusyBox) {
-            continue;
-        }
+        // BusyBox 1.35+ computes like procps 3.3.12+; procps is the likelier printer.
+        let also = if printers.contains(&Printer::BusyBox) {
+            ", or BusyBox 1.35+"
+        } else {
+            ""
+        };
         return Some((
             g,
-            format!("the pasted {} fits procps {} ({why})", p.what, g.label()),
+            format!("the pasted {} fits {}{also} ({why})", p.what, g.label()),
             p.used.iter().map(|u| u.1).collect(),
         ));
     }
@@ -326,7 +352,9 @@ pub(crate) fn detect(ev: &Evidence<'_>) -> Option<(ProcpsGeneration, String, Vec
 /// The meminfo record the procps accounting reads.
 pub(crate) fn meminfo_kib(ev: &Evidence<'_>) -> Option<MemInfoKib> {
     let m = ev.meminfo()?;
-    Some(MemInfoKib::from_pairs(m.entries.iter().map(|e| (e.key.as_str(), e.value))))
+    Some(MemInfoKib::from_pairs(
+        m.entries.iter().map(|e| (e.key.as_str(), e.value)),
+    ))
 }
 
 /// The flag sets whose text is reproduced for every generation.
@@ -352,8 +380,16 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
         ("procps.shared_bytes", "free shared", FreeColumn::Shared),
         ("procps.buffers_bytes", "free buffers", FreeColumn::Buffers),
         ("procps.cache_bytes", "free cache", FreeColumn::Cache),
-        ("procps.buff_cache_bytes", "free buff/cache", FreeColumn::BuffCache),
-        ("procps.available_bytes", "free available", FreeColumn::Available),
+        (
+            "procps.buff_cache_bytes",
+            "free buff/cache",
+            FreeColumn::BuffCache,
+        ),
+        (
+            "procps.available_bytes",
+            "free available",
+            FreeColumn::Available,
+        ),
     ];
     let first = pasted
         .iter()
@@ -368,7 +404,8 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
             (Some(m), Some(c)) => {
                 let keys = column_rule(column, version).1;
                 let present = keys.iter().all(|k| m.get(*k).is_some())
-                    || (column == FreeColumn::Available && m.get(crate::account::MeminfoKey::MemFree).is_some());
+                    || (column == FreeColumn::Available
+                        && m.get(crate::account::MeminfoKey::MemFree).is_some());
                 (present, column_kib(c, column))
             }
             _ => (false, None),
@@ -425,14 +462,18 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
                         meminfo_derivation(formula, keys_terms(ev, keys), g),
                     )
                 } else {
-                    missing(&id, &label, c.missing.iter().map(|i| format!("{i:?}")).collect())
+                    missing(
+                        &id,
+                        &label,
+                        c.missing.iter().map(|i| format!("{i:?}")).collect(),
+                    )
                 }
             }
             None => missing(&id, &label, ask_meminfo()),
         };
         let printed_by_g = pasted.iter().find(|p| {
             let (printers, _) = classify(p, mem.as_ref());
-            printers.contains(&Printer::Procps(g)) && !printers.contains(&Printer::BusyBox)
+            printers.contains(&Printer::Procps(g))
         });
         if (generation == Some(g) || generation.is_none())
             && let Some(p) = printed_by_g
@@ -444,8 +485,10 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
     }
 
     // The exact text of free for a few flag sets, and for the pasted command's flags.
-    let mut flag_sets: Vec<Vec<String>> =
-        FLAG_SETS.iter().map(|f| f.iter().map(|s| s.to_string()).collect()).collect();
+    let mut flag_sets: Vec<Vec<String>> = FLAG_SETS
+        .iter()
+        .map(|f| f.iter().map(|s| s.to_string()).collect())
+        .collect();
     for (doc, _) in &ev.free {
         if let Some(command) = &doc.command {
             let args: Vec<String> = command
@@ -465,7 +508,9 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
     };
     for args in &flag_sets {
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let Ok(flags) = FreeFlags::parse(&refs) else { continue };
+        let Ok(flags) = FreeFlags::parse(&refs) else {
+            continue;
+        };
         for g in &generations {
             let id = format!("procps.free_text.{}.{}", flags.id(), g.id());
             let label = format!("free {} ({})", args.join(" "), g.label());
@@ -538,13 +583,18 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
                 Some(text),
                 meminfo_derivation_htop(ev, htop_version),
             );
-            q.derivation.as_mut().map(|d| d.formula = format!("{} / total, htop's human units", d.formula));
+            q.derivation
+                .as_mut()
+                .map(|d| d.formula = format!("{} / total, htop's human units", d.formula));
             q
         }
         None => missing("htop.meter_text", "htop Mem meter", ask_meminfo()),
     };
     out.push(q);
-    let q = match mem.as_ref().and_then(node_exporter::memory_used_percent_text) {
+    let q = match mem
+        .as_ref()
+        .and_then(node_exporter::memory_used_percent_text)
+    {
         Some(text) => {
             let value = text.split('.').next().and_then(|w| w.parse::<u64>().ok());
             computed(
@@ -586,7 +636,10 @@ fn column_kib(c: &procps::FreeColumns, column: FreeColumn) -> Option<u64> {
     })
 }
 
-fn observe_range(computed_bytes: Option<u64>, cell: &(Range, At, String)) -> crate::report::Observed {
+fn observe_range(
+    computed_bytes: Option<u64>,
+    cell: &(Range, At, String),
+) -> crate::report::Observed {
     let ((lo, hi), at, text) = cell;
     let exact = (lo == hi).then(|| lo.saturating_mul(1024));
     let mut o = observe(computed_bytes, None, exact, text, *at);
@@ -626,10 +679,7 @@ fn meminfo_derivation(formula: &str, terms: Vec<Term>, g: ProcpsGeneration) -> D
     Derivation {
         formula: format!("({formula}) × 1024"),
         terms,
-        source: format!(
-            "procps-ng {} (library meminfo; free.c / top.c)",
-            g.label()
-        ),
+        source: format!("procps-ng {} (library meminfo; free.c / top.c)", g.label()),
         assumptions: vec![AssumptionKey::Procps],
     }
 }
@@ -637,10 +687,17 @@ fn meminfo_derivation(formula: &str, terms: Vec<Term>, g: ProcpsGeneration) -> D
 fn meminfo_derivation_htop(ev: &Evidence<'_>, v: HtopVersion) -> Derivation {
     Derivation {
         formula: "MemTotal − (MemFree + Buffers + Cached + SReclaimable)".to_string(),
-        terms: ["MemTotal", "MemFree", "Buffers", "Cached", "SReclaimable", "Shmem"]
-            .iter()
-            .map(|k| term_kib(ev, k))
-            .collect(),
+        terms: [
+            "MemTotal",
+            "MemFree",
+            "Buffers",
+            "Cached",
+            "SReclaimable",
+            "Shmem",
+        ]
+        .iter()
+        .map(|k| term_kib(ev, k))
+        .collect(),
         source: format!("htop {} linux/LinuxMachine.c", v.id()),
         assumptions: vec![AssumptionKey::Htop],
     }
