@@ -6,6 +6,7 @@
 //! what was expected there. Parsers never panic and are linear in the input.
 
 pub mod number;
+pub mod prometheus;
 
 use serde::Serialize;
 
@@ -15,6 +16,8 @@ use crate::input::{Diagnostic, Diagnostics, DocId, Document, Kind};
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", content = "facts", rename_all = "snake_case")]
 pub enum Facts {
+    /// Prometheus text: kubelet `/metrics/resource`, `/metrics/cadvisor`, node_exporter.
+    Prometheus(prometheus::Exposition),
     /// A document whose kind has no parser (or is not recognised).
     Unknown,
 }
@@ -29,10 +32,14 @@ pub struct Parsed {
 
 /// Parses one document according to its kind.
 pub fn parse(doc: &Document) -> Parsed {
-    let diags = Diagnostics::new(doc.id);
-    #[allow(clippy::match_single_binding)]
+    let mut diags = Diagnostics::new(doc.id);
     let facts = match doc.kind {
+        Kind::Prometheus => Facts::Prometheus(prometheus::parse(doc, &mut diags)),
         Kind::Unknown | _ => Facts::Unknown,
     };
-    Parsed { doc: doc.id, facts, diagnostics: diags.list }
+    Parsed {
+        doc: doc.id,
+        facts,
+        diagnostics: diags.list,
+    }
 }
