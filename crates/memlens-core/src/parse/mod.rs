@@ -37,9 +37,5 @@ pub fn parse(doc: &Document) -> Parsed {
         Kind::Prometheus => Facts::Prometheus(prometheus::parse(doc, &mut diags)),
         Kind::Unknown | _ => Facts::Unknown,
     };
-    Parsed {
-        doc: doc.id,
-        facts,
-        diagnostics: diags.list,
-    }
+    Parsed { doc: doc.id, facts, diagnostics: diags.list }
 }
