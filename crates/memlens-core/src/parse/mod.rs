@@ -35,7 +35,7 @@ pub fn parse(doc: &Document) -> Parsed {
     let mut diags = Diagnostics::new(doc.id);
     let facts = match doc.kind {
         Kind::Prometheus => Facts::Prometheus(prometheus::parse(doc, &mut diags)),
-        Kind::Unknown | _ => Facts::Unknown,
+        _ => Facts::Unknown,
     };
     Parsed { doc: doc.id, facts, diagnostics: diags.list }
 }

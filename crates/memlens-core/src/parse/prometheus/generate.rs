@@ -267,8 +267,8 @@ fn value(random: &mut Random, shape: Shape) -> f64 {
 
 /// A `/metrics/cadvisor` dump of at least `bytes` bytes (one scrape; more pods for more bytes).
 pub(super) fn cadvisor_dump(bytes: usize, seed: u64) -> String {
-    // One pod with its containers yields roughly 30 KB of text.
-    let pods = bytes / 30_000 + 1;
+    // One pod with its containers yields roughly 72 KB of text.
+    let pods = bytes / 72_000 + 1;
     let mut random = Random(seed.max(1));
     let cgroups = cgroups(&mut random, pods);
     let mut out = String::with_capacity(bytes + bytes / 4);

@@ -396,7 +396,7 @@ impl Exposition {
                 let container = s.label("container").unwrap_or("");
                 let mut container_slot = || {
                     let key = (namespace, pod, container);
-                    let i = *containers.entry(key).or_insert_with(|| {
+                    *containers.entry(key).or_insert_with(|| {
                         out.containers.push(ContainerResource {
                             namespace,
                             pod,
@@ -407,8 +407,7 @@ impl Exposition {
                             swap_usage_bytes: None,
                         });
                         out.containers.len() - 1
-                    });
-                    i
+                    })
                 };
                 match metric {
                     ResourceMetric::NodeCpuUsageSecondsTotal => {

@@ -267,7 +267,7 @@ pub fn go_uint64(f: f64) -> GoUint64 {
     const TOP_BIT: u64 = 1 << 63;
     // `CVTTSD2SQ`: truncation to i64, or i64::MIN when NaN or out of range.
     let cvttsd2sq = |x: f64| -> i64 {
-        if x.is_nan() || x >= TWO_63 || x < -TWO_63 {
+        if !(-TWO_63..TWO_63).contains(&x) {
             i64::MIN
         } else {
             x as i64
@@ -291,7 +291,8 @@ mod tests {
     #[test]
     fn readings() {
         use NotWhole::*;
-        let cases: &[(&str, Result<(f64, Result<u64, NotWhole>), ValueError>)] = &[
+        type Want = Result<(f64, Result<u64, NotWhole>), ValueError>;
+        let cases: &[(&str, Want)] = &[
             ("8.63531008e+08", Ok((863531008.0, Ok(863531008)))),
             ("1.34934528e+08", Ok((134934528.0, Ok(134934528)))),
             ("1.985744896e+09", Ok((1985744896.0, Ok(1985744896)))),
