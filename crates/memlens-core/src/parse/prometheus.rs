@@ -3,8 +3,8 @@
 //!
 //! A paste may hold several scrapes one after another. A family that comes back after other
 //! families, a second `# HELP`/`# TYPE` for the family being read, a sample repeating the first
-//! series of its family, or an `# EOF` starts a new scrape, so every sample knows which scrape it belongs to
-//! ([`SampleRef::scrape`]) and scrapes are never mixed.
+//! series of its family, or an `# EOF` starts a new scrape, so every sample knows which scrape
+//! it belongs to ([`SampleRef::scrape`]) and scrapes are never mixed.
 //!
 //! A sample keeps its value three ways: the exact text, the `f64` Go's `strconv.ParseFloat`
 //! gives (what metrics-server and Prometheus compute with; [`go_uint64`] reproduces the
@@ -365,7 +365,7 @@ impl<'a> FamilyRef<'a> {
         self.exp.at(self.rec.line)
     }
 
-    pub fn samples(&self) -> impl Iterator<Item = SampleRef<'a>> + 'a {
+    pub fn samples(&self) -> impl Iterator<Item = SampleRef<'a>> + use<'a> {
         self.exp.samples_of(self.rec)
     }
 }
@@ -414,7 +414,7 @@ impl<'a> SampleRef<'a> {
     }
 
     /// The labels in the order written, values unescaped.
-    pub fn labels(&self) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+    pub fn labels(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
         let exp = self.exp;
         let range = self.rec.labels_first as usize..self.rec.labels_end as usize;
         let labels = exp.labels.get(range).unwrap_or(&[]);
@@ -550,11 +550,12 @@ pub fn parse(doc: &Document, diags: &mut Diagnostics) -> Exposition {
     let bytes: usize = doc.lines.iter().map(|l| l.text.len()).sum();
     reader.exp.text.reserve(bytes / 2);
     reader.exp.samples.reserve(doc.lines.len());
-    let last = doc.lines.len().saturating_sub(1);
+    // Only the last line with text can have been cut off.
+    let last = doc.lines.iter().rposition(|l| !l.text.trim().is_empty());
     for (i, line) in doc.lines.iter().enumerate() {
-        reader.line(line.no, &line.text, i == last, diags);
+        reader.line(line.no, &line.text, Some(i) == last, diags);
     }
-    reader.finish()
+    reader.finish(diags)
 }
 
 /// Why a line could not be read.
@@ -572,6 +573,7 @@ enum LineError {
     BadValue,
     ValueOutOfRange,
     BadTimestamp,
+    TimestampOutOfRange,
     TrailingText,
     HelpWithoutName,
     TypeWithoutName,
@@ -599,6 +601,9 @@ impl LineError {
                 "the value is past the range of a 64-bit float, which Go's ParseFloat rejects"
             }
             LineError::BadTimestamp => "the timestamp is not a number",
+            LineError::TimestampOutOfRange => {
+                "the timestamp is past the range of a 64-bit integer of milliseconds"
+            }
             LineError::TrailingText => "unexpected text after the timestamp",
             LineError::HelpWithoutName => "a `# HELP` line without a metric name",
             LineError::TypeWithoutName => "a `# TYPE` line without a metric name",
@@ -613,7 +618,9 @@ impl LineError {
             LineError::BadValue | LineError::ValueOutOfRange => {
                 "a value such as `1.34934528e+08`, `0`, `NaN`, `+Inf` or `-Inf`"
             }
-            LineError::BadTimestamp => "a timestamp in milliseconds, such as `1710222817924`",
+            LineError::BadTimestamp | LineError::TimestampOutOfRange => {
+                "a timestamp in milliseconds, such as `1710222817924`"
+            }
             LineError::HelpWithoutName => "`# HELP name text`",
             LineError::TypeWithoutName | LineError::TypeWithoutType | LineError::UnknownType => {
                 "`# TYPE name counter|gauge|histogram|summary|untyped`"
@@ -693,12 +700,27 @@ impl Reader {
         }
     }
 
-    fn finish(mut self) -> Exposition {
+    fn finish(mut self, diags: &mut Diagnostics) -> Exposition {
         self.exp.scrapes = if self.exp.families.is_empty() {
             0
         } else {
             self.scrape + 1
         };
+        // Decimal seconds are OpenMetrics'; in Prometheus text a timestamp is whole milliseconds.
+        if !self.exp.openmetrics {
+            let fractional = self
+                .exp
+                .samples
+                .iter()
+                .filter(|s| s.timestamp.is_some_and(|t| t.integer.is_none()));
+            for s in fractional {
+                diags.warning(
+                    Some(s.line),
+                    "a timestamp with a fraction, which Prometheus text does not have (only \
+                     OpenMetrics, in seconds); the sample is read without it",
+                );
+            }
+        }
         self.exp
     }
 
@@ -1184,6 +1206,9 @@ fn timestamp_integer(text: &str) -> Result<Option<i64>, LineError> {
         return Ok(Some(ms));
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(LineError::TimestampOutOfRange);
+    }
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
     let ok = !digits.is_empty()
         && whole

@@ -2,6 +2,7 @@
 //! (kubelet `/metrics/cadvisor` or cAdvisor itself), node_exporter's meminfo collector.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
 use super::{Exposition, NotWhole, SampleRef};
 use crate::input::Val;
@@ -381,92 +382,76 @@ impl Exposition {
     /// reads it (kubernetes-sigs/metrics-server `pkg/scraper/client/resource/decode.go`).
     pub fn kubelet_resource(&self, scrape: u32) -> KubeletResource<'_> {
         let mut out = KubeletResource::default();
-        let mut containers: HashMap<(&str, &str, &str), usize> = HashMap::new();
-        let mut pods: HashMap<(&str, &str), usize> = HashMap::new();
-        for f in self.families().filter(|f| f.scrape() == scrape) {
-            if ResourceMetric::from_name(f.name()).is_none() {
+        let mut containers = HashMap::new();
+        let mut pods = HashMap::new();
+        let samples = self
+            .families()
+            .filter(|f| f.scrape() == scrape && ResourceMetric::from_name(f.name()).is_some())
+            .flat_map(|f| f.samples());
+        for s in samples {
+            let Some(metric) = ResourceMetric::from_name(s.name()) else {
                 continue;
-            }
-            for s in f.samples() {
-                let Some(metric) = ResourceMetric::from_name(s.name()) else {
-                    continue;
-                };
-                let namespace = s.label("namespace").unwrap_or("");
-                let pod = s.label("pod").unwrap_or("");
-                let container = s.label("container").unwrap_or("");
-                let mut container_slot = || {
-                    let key = (namespace, pod, container);
-                    *containers.entry(key).or_insert_with(|| {
-                        out.containers.push(ContainerResource {
-                            namespace,
-                            pod,
-                            container,
-                            cpu_usage_seconds_total: None,
-                            memory_working_set_bytes: None,
-                            start_time_seconds: None,
-                            swap_usage_bytes: None,
-                        });
-                        out.containers.len() - 1
-                    })
-                };
-                match metric {
-                    ResourceMetric::NodeCpuUsageSecondsTotal => {
-                        out.node_cpu_usage_seconds_total = Some(s);
-                    }
-                    ResourceMetric::NodeMemoryWorkingSetBytes => {
-                        out.node_memory_working_set_bytes = Some(s);
-                    }
-                    ResourceMetric::NodeSwapUsageBytes => out.node_swap_usage_bytes = Some(s),
-                    ResourceMetric::ScrapeError => out.scrape_error = Some(s),
-                    ResourceMetric::ResourceScrapeError => out.resource_scrape_error = Some(s),
-                    ResourceMetric::ContainerCpuUsageSecondsTotal
-                    | ResourceMetric::ContainerMemoryWorkingSetBytes
-                    | ResourceMetric::ContainerStartTimeSeconds
-                    | ResourceMetric::ContainerSwapUsageBytes => {
-                        let i = container_slot();
-                        if let Some(c) = out.containers.get_mut(i) {
-                            let field = match metric {
-                                ResourceMetric::ContainerCpuUsageSecondsTotal => {
-                                    &mut c.cpu_usage_seconds_total
-                                }
-                                ResourceMetric::ContainerMemoryWorkingSetBytes => {
-                                    &mut c.memory_working_set_bytes
-                                }
-                                ResourceMetric::ContainerStartTimeSeconds => {
-                                    &mut c.start_time_seconds
-                                }
-                                _ => &mut c.swap_usage_bytes,
-                            };
-                            *field = Some(s);
-                        }
-                    }
-                    ResourceMetric::PodCpuUsageSecondsTotal
-                    | ResourceMetric::PodMemoryWorkingSetBytes
-                    | ResourceMetric::PodSwapUsageBytes => {
-                        let i = *pods.entry((namespace, pod)).or_insert_with(|| {
-                            out.pods.push(PodResource {
-                                namespace,
-                                pod,
-                                cpu_usage_seconds_total: None,
-                                memory_working_set_bytes: None,
-                                swap_usage_bytes: None,
-                            });
-                            out.pods.len() - 1
-                        });
-                        if let Some(p) = out.pods.get_mut(i) {
-                            let field = match metric {
-                                ResourceMetric::PodCpuUsageSecondsTotal => {
-                                    &mut p.cpu_usage_seconds_total
-                                }
-                                ResourceMetric::PodMemoryWorkingSetBytes => {
-                                    &mut p.memory_working_set_bytes
-                                }
-                                _ => &mut p.swap_usage_bytes,
-                            };
-                            *field = Some(s);
-                        }
-                    }
+            };
+            let namespace = s.label("namespace").unwrap_or("");
+            let pod = s.label("pod").unwrap_or("");
+            let container = s.label("container").unwrap_or("");
+            let new_container = || ContainerResource {
+                namespace,
+                pod,
+                container,
+                cpu_usage_seconds_total: None,
+                memory_working_set_bytes: None,
+                start_time_seconds: None,
+                swap_usage_bytes: None,
+            };
+            let new_pod = || PodResource {
+                namespace,
+                pod,
+                cpu_usage_seconds_total: None,
+                memory_working_set_bytes: None,
+                swap_usage_bytes: None,
+            };
+            let c_key = (namespace, pod, container);
+            let p_key = (namespace, pod);
+            let c = &mut out.containers;
+            let p = &mut out.pods;
+            let slot = match metric {
+                ResourceMetric::NodeCpuUsageSecondsTotal => {
+                    Some(&mut out.node_cpu_usage_seconds_total)
                 }
+                ResourceMetric::NodeMemoryWorkingSetBytes => {
+                    Some(&mut out.node_memory_working_set_bytes)
+                }
+                ResourceMetric::NodeSwapUsageBytes => Some(&mut out.node_swap_usage_bytes),
+                ResourceMetric::ScrapeError => Some(&mut out.scrape_error),
+                ResourceMetric::ResourceScrapeError => Some(&mut out.resource_scrape_error),
+                ResourceMetric::ContainerCpuUsageSecondsTotal => {
+                    entry(c, &mut containers, c_key, new_container)
+                        .map(|c| &mut c.cpu_usage_seconds_total)
+                }
+                ResourceMetric::ContainerMemoryWorkingSetBytes => {
+                    entry(c, &mut containers, c_key, new_container)
+                        .map(|c| &mut c.memory_working_set_bytes)
+                }
+                ResourceMetric::ContainerStartTimeSeconds => {
+                    entry(c, &mut containers, c_key, new_container)
+                        .map(|c| &mut c.start_time_seconds)
+                }
+                ResourceMetric::ContainerSwapUsageBytes => {
+                    entry(c, &mut containers, c_key, new_container).map(|c| &mut c.swap_usage_bytes)
+                }
+                ResourceMetric::PodCpuUsageSecondsTotal => {
+                    entry(p, &mut pods, p_key, new_pod).map(|p| &mut p.cpu_usage_seconds_total)
+                }
+                ResourceMetric::PodMemoryWorkingSetBytes => {
+                    entry(p, &mut pods, p_key, new_pod).map(|p| &mut p.memory_working_set_bytes)
+                }
+                ResourceMetric::PodSwapUsageBytes => {
+                    entry(p, &mut pods, p_key, new_pod).map(|p| &mut p.swap_usage_bytes)
+                }
+            };
+            if let Some(slot) = slot {
+                *slot = Some(s);
             }
         }
         out
@@ -554,4 +539,18 @@ impl Exposition {
         }
         NodeMeminfo { values, naming }
     }
+}
+
+/// The item of `items` with `key`, pushed with `new` the first time the key is seen.
+fn entry<'v, K: Hash + Eq, T>(
+    items: &'v mut Vec<T>,
+    index: &mut HashMap<K, usize>,
+    key: K,
+    new: impl FnOnce() -> T,
+) -> Option<&'v mut T> {
+    let i = *index.entry(key).or_insert_with(|| {
+        items.push(new());
+        items.len() - 1
+    });
+    items.get_mut(i)
 }

@@ -124,7 +124,7 @@ container_memory_working_set_bytes{container=\"b\",pod=\"q\"} 1.5761408e+07 1710
         },
         Case {
             name: "truncated inside the value",
-            input: "scrape_error 0\nnode_memory_working_set_bytes 8.635e",
+            input: "scrape_error 0\nnode_memory_working_set_bytes 8.635e\n  \n",
             samples: &["0 1 scrape_error{} 0 =0"],
             diagnostics: &["2 warning: CUT_LINE"],
         },
@@ -277,10 +277,13 @@ a{x=\"1\" y=\"2\"} 1
 a{x \"1\"} 1
 a 1 2 3
 a 1 soon
+a 1 99999999999999999999
+a 1 1710222817.924
 a1
 a+1
-ok 1",
-            samples: &["0 9 ok{} 1 =1"],
+ok 1
+",
+            samples: &["0 8 a{} 1 =1 @1710222817.924", "0 11 ok{} 1 =1"],
             diagnostics: &[
                 "1 error: a label value is not in double quotes",
                 "2 error: a label name is missing or has characters a name cannot",
@@ -288,8 +291,11 @@ ok 1",
                 "4 error: a label name is not followed by `=`",
                 "5 error: unexpected text after the timestamp",
                 "6 error: the timestamp is not a number",
-                "7 error: the sample has no value",
-                "8 error: no space between the metric name and its value",
+                "7 error: the timestamp is past the range of a 64-bit integer of milliseconds",
+                "9 error: the sample has no value",
+                "10 error: no space between the metric name and its value",
+                "8 warning: a timestamp with a fraction, which Prometheus text does not have \
+                 (only OpenMetrics, in seconds); the sample is read without it",
             ],
         },
         Case {
@@ -487,6 +493,47 @@ fn c45_two_scrapes_of_metrics_resource() {
     assert_eq!(exp.kubelet_resource(2).containers.len(), 0);
     let flavors = exp.flavors(0);
     assert!(flavors.kubelet_resource && !flavors.cadvisor && !flavors.node_exporter);
+}
+
+#[test]
+fn kubelet_resource_swap_and_repeats() {
+    let (exp, diags) = run("node_swap_usage_bytes 4.096e+03 10
+container_swap_usage_bytes{container=\"c\",namespace=\"n\",pod=\"p\"} 8192 10
+container_memory_working_set_bytes{container=\"c\",namespace=\"n\",pod=\"p\"} 1 10
+container_memory_working_set_bytes{container=\"d\",namespace=\"n\",pod=\"p\"} 2 10
+pod_swap_usage_bytes{namespace=\"n\",pod=\"p\"} 12288 10
+container_memory_working_set_bytes{container=\"c\",namespace=\"n\",pod=\"p\"} 3 20");
+    assert_eq!(diags, []);
+    let int = |s: Option<SampleRef<'_>>| s.map(|s| s.integer());
+    let first = exp.kubelet_resource(0);
+    assert_eq!(int(first.node_swap_usage_bytes), Some(Ok(4096)));
+    let containers: Vec<_> = first
+        .containers
+        .iter()
+        .map(|c| {
+            (
+                c.container,
+                int(c.swap_usage_bytes),
+                int(c.memory_working_set_bytes),
+            )
+        })
+        .collect();
+    assert_eq!(
+        containers,
+        [("c", Some(Ok(8192)), Some(Ok(1))), ("d", None, Some(Ok(2)))]
+    );
+    assert_eq!(
+        first.pods.first().map(|p| int(p.swap_usage_bytes)),
+        Some(Some(Ok(12288)))
+    );
+    // The container's first series coming back is the next scrape.
+    let second = exp.kubelet_resource(1);
+    let ws: Vec<_> = second
+        .containers
+        .iter()
+        .map(|c| int(c.memory_working_set_bytes))
+        .collect();
+    assert_eq!(ws, [Some(Ok(3))]);
 }
 
 /// A hand-written excerpt in the shape kubelet's `/metrics/cadvisor` serves.
