@@ -261,6 +261,8 @@ pub struct GoUint64 {
 /// `floatToUint`): below 2^63 a signed truncation (`CVTTSD2SQ`, whose out-of-range answer is
 /// `0x8000_0000_0000_0000`) reinterpreted as unsigned, so `-1.0` gives `u64::MAX`; from 2^63 on,
 /// the truncation of `f − 2^63` with the top bit set; NaN takes the second branch.
+// TODO: out of range this is amd64's answer only; metrics-server images for arm64 compute
+// another (the instruction saturates), which `defined: false` flags but does not give.
 pub fn go_uint64(f: f64) -> GoUint64 {
     const TWO_63: f64 = 9_223_372_036_854_775_808.0;
     const TWO_64: f64 = 18_446_744_073_709_551_616.0;
