@@ -277,6 +277,10 @@ pub enum FindingCode {
     InputMissing,
     /// A `kubectl top pod` row is the sum of container working sets, not the pod cgroup's.
     PodSumOfContainers,
+    /// A pasted `free` is BusyBox's, which counts differently from procps.
+    BusyboxFree,
+    /// The pasted inputs come from different machines or moments.
+    MixedSources,
 }
 
 impl FindingCode {
@@ -302,6 +306,8 @@ impl FindingCode {
             FindingCode::ObservedDiffers => "observed_differs",
             FindingCode::InputMissing => "input_missing",
             FindingCode::PodSumOfContainers => "pod_sum_of_containers",
+            FindingCode::BusyboxFree => "busybox_free",
+            FindingCode::MixedSources => "mixed_sources",
         }
     }
 }

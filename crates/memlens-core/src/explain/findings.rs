@@ -578,3 +578,379 @@ pub(super) fn documents(docs: &[Document], parsed: &[crate::parse::Parsed], f: &
         );
     }
 }
+
+/// Findings about pasted `free`/`top` output: which procps printed it, how it compares with
+/// the kubelet's working set, and whether it shows the host rather than a container.
+pub(super) fn procps(ev: &Evidence<'_>, out: &Out, f: &mut Findings) {
+    use super::procps::{Printer, classify, meminfo_kib, pasted};
+    use crate::account::procps::ProcpsGeneration;
+
+    let mem = meminfo_kib(ev);
+    let tables = pasted(ev);
+    for p in &tables {
+        let (printers, why) = classify(p, mem.as_ref());
+        let at: Vec<At> = p.used.iter().map(|u| u.1).collect();
+        let (Some(total), Some(used)) = (&p.total, &p.used) else {
+            continue;
+        };
+        let procps: Vec<ProcpsGeneration> = printers
+            .iter()
+            .filter_map(|x| {
+                if let Printer::Procps(g) = x {
+                    Some(*g)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let v4_only = procps == [ProcpsGeneration::V4];
+        let v3 = !procps.is_empty() && !procps.contains(&ProcpsGeneration::V4);
+        // What the other generation would print as used, from the table alone (KiB).
+        let other_used = |rule_v4: bool| -> Option<(u64, u64)> {
+            if rule_v4 {
+                let (fr, bc) = (p.free.as_ref()?.0, p.buff_cache.as_ref()?.0);
+                Some((
+                    total.0.0.saturating_sub(fr.1 + bc.1),
+                    total.0.1.saturating_sub(fr.0 + bc.0),
+                ))
+            } else {
+                let a = p.available.as_ref()?.0;
+                (a.1 > 0).then(|| (total.0.0.saturating_sub(a.1), total.0.1.saturating_sub(a.0)))
+            }
+        };
+        if v4_only {
+            let other = other_used(true)
+                .map(|(lo, hi)| {
+                    format!(
+                        " The 3.3 rule (total − free − buff/cache) gives {}–{} KiB here, so \
+                         procps 4 prints {} KiB more as used.",
+                        lo,
+                        hi,
+                        used.0.0.saturating_sub(hi)
+                    )
+                })
+                .unwrap_or_default();
+            f.add(
+                FindingCode::Procps4Used,
+                FindingSeverity::Explanation,
+                58,
+                format!("This {} is procps-ng 4: used = total − available", p.what),
+                format!(
+                    "procps-ng 4.0.1 changed used to MemTotal − MemAvailable ({why}). It now \
+                     includes page cache and slab the kernel does not expect to reclaim, and \
+                     total ≠ used + free + buff/cache any more.{other}"
+                ),
+                &["procps.used_bytes.v4", "procps.used_bytes.v3"],
+                at,
+                None,
+            );
+        } else if v3 {
+            let generation = procps[0];
+            let other = other_used(false)
+                .map(|(lo, hi)| {
+                    format!(" procps-ng 4.0.1 or later would print {lo}–{hi} KiB as used.")
+                })
+                .unwrap_or_default();
+            let rule = if generation == ProcpsGeneration::V3_9 {
+                "used = total − free, with buffers and cache inside it; the -/+ buffers/cache \
+                 row shows used without them"
+            } else {
+                "used = total − free − buffers − cache, so page cache never counts as used"
+            };
+            f.add(
+                FindingCode::Procps3Used,
+                FindingSeverity::Explanation,
+                50,
+                if printers.contains(&Printer::BusyBox) {
+                    format!(
+                        "This {} is {} or BusyBox (old layout): {}",
+                        p.what,
+                        generation.label(),
+                        short_rule(generation)
+                    )
+                } else {
+                    format!(
+                        "This {} is {}: {}",
+                        p.what,
+                        generation.label(),
+                        short_rule(generation)
+                    )
+                },
+                format!("{rule} ({why}).{other}"),
+                &["procps.used_bytes.v3", "procps.used_bytes.v4"],
+                at,
+                None,
+            );
+        } else if printers == [Printer::BusyBox] {
+            f.add(
+                FindingCode::BusyboxFree,
+                FindingSeverity::Explanation,
+                50,
+                format!("This {} is BusyBox, not procps", p.what),
+                format!(
+                    "BusyBox counts buff/cache as Buffers + Cached without SReclaimable (before \
+                     1.35), prints available as 0 when the kernel has no MemAvailable, and some \
+                     builds read sysinfo(2) rather than /proc/meminfo, so inside a container they \
+                     show the host ({why})."
+                ),
+                &["procps.used_bytes.v3"],
+                at,
+                None,
+            );
+        }
+        if !p.impossible.is_empty() {
+            f.add(
+                FindingCode::ImpossibleValue,
+                FindingSeverity::Warning,
+                88,
+                format!(
+                    "{} prints a value larger than the total: {}",
+                    p.what, p.impossible[0].1
+                ),
+                "A part cannot exceed the whole: the tool read a wrapped (negative) counter. Do \
+                 not derive anything from it; used + free is the total here."
+                    .to_string(),
+                &[],
+                p.impossible.iter().map(|i| i.0).collect(),
+                None,
+            );
+        }
+    }
+    free_against_working_set(ev, out, &tables, f);
+    host_view(ev, out, &tables, f);
+}
+
+fn short_rule(g: crate::account::procps::ProcpsGeneration) -> &'static str {
+    use crate::account::procps::ProcpsGeneration::*;
+    match g {
+        V3_9 => "used = total − free",
+        V3_10 | V3_12 => "used = total − free − buff/cache",
+        V4 => "used = total − available",
+    }
+}
+
+/// The `kubectl top node` row that belongs to the machine a `free`/`top` ran on: the prompt's
+/// host, the only row, or the only row whose percent puts allocatable just under free's total.
+fn paired_row<'a>(
+    ev: &Evidence<'a>,
+    p: &super::procps::PastedMem,
+) -> Option<(&'a crate::parse::kubectl::TopRow, &'static str)> {
+    let rows: Vec<&crate::parse::kubectl::TopRow> =
+        ev.top_nodes.iter().flat_map(|t| &t.rows).collect();
+    if let Some(host) = &p.host
+        && let Some(r) = rows.iter().find(|r| &r.name == host)
+    {
+        return Some((r, "the prompt's host name"));
+    }
+    if let [only] = rows.as_slice() {
+        return Some((only, "the only node in the table"));
+    }
+    let total_kib = p.total.as_ref()?.0;
+    let fitting: Vec<&&crate::parse::kubectl::TopRow> = rows
+        .iter()
+        .filter(|r| {
+            let (Some(m), Some(pct)) = (
+                r.memory.as_ref().and_then(|c| c.known()),
+                r.memory_percent.as_ref().and_then(|c| c.known()),
+            ) else {
+                return false;
+            };
+            let Some(row) = PercentRow::printed(m.mebibytes, pct as i64) else {
+                return false;
+            };
+            let Some((lo, hi)) = allocatable_range(&[row]) else {
+                return false;
+            };
+            // Allocatable is capacity minus reservations: at most the total, and rarely less
+            // than 80% of it.
+            let total_bytes = total_kib.1.saturating_mul(1024);
+            lo <= total_bytes && hi.saturating_mul(5) >= total_kib.0.saturating_mul(1024 * 4)
+        })
+        .collect();
+    match fitting.as_slice() {
+        [one] => Some((one, "the only node whose MEMORY% fits free's total")),
+        _ => None,
+    }
+}
+
+fn free_against_working_set(
+    ev: &Evidence<'_>,
+    out: &Out,
+    tables: &[super::procps::PastedMem],
+    f: &mut Findings,
+) {
+    for p in tables {
+        let (Some(used), Some(total)) = (&p.used, &p.total) else {
+            continue;
+        };
+        let (ws_bytes, ws_at, node, how) = match out.known(KUBELET_WS) {
+            Some(ws) => (ws, None, None, "the kubelet's working set"),
+            None => {
+                let Some((row, how)) = paired_row(ev, p) else {
+                    continue;
+                };
+                let Some(cell) = row.memory.as_ref() else {
+                    continue;
+                };
+                let Some(m) = cell.known() else { continue };
+                (m.bytes_from, Some(cell.at), Some(row.name.clone()), how)
+            }
+        };
+        let used_bytes = used.0.0.saturating_mul(1024);
+        let total_bytes = total.0.0.saturating_mul(1024);
+        let on = node
+            .as_ref()
+            .map(|n| format!(" on {n}"))
+            .unwrap_or_default();
+        let mut at = vec![used.1];
+        at.extend(ws_at);
+        if ws_bytes > used_bytes && ws_bytes - used_bytes >= total_bytes / 20 {
+            let gap = ws_bytes - used_bytes;
+            f.add(
+                FindingCode::ActiveFileInWorkingSet,
+                FindingSeverity::Explanation,
+                70,
+                format!(
+                    "kubectl top shows {} more than {}'s used{on}: active page cache counts in \
+                     the working set",
+                    mib(gap),
+                    p.what
+                ),
+                format!(
+                    "The working set ({ws_bytes} bytes, paired by {how}) is cgroup usage minus \
+                     inactive file pages, so file pages on the active list stay in it; {} counts \
+                     all page cache as buff/cache. The {} gap is most likely active page cache \
+                     (plus tmpfs and, on cgroup v2 with an old runc, kernel memory). \
+                     /proc/meminfo's Active(file) and the root cgroup's memory.stat split it \
+                     exactly.",
+                    p.what,
+                    mib(gap)
+                ),
+                &[KUBELET_WS, "procps.used_bytes.v3"],
+                at,
+                next(
+                    "/proc/meminfo and the root cgroup's memory.stat",
+                    NODE_BUNDLE_V2,
+                ),
+            );
+        } else if used_bytes > ws_bytes && used_bytes - ws_bytes >= total_bytes / 10 {
+            let gap = used_bytes - ws_bytes;
+            f.add(
+                FindingCode::MemoryOutsideCgroups,
+                FindingSeverity::Warning,
+                75,
+                format!(
+                    "{}'s used is {} above the working set{on}: memory outside the cgroup counters",
+                    p.what,
+                    mib(gap)
+                ),
+                format!(
+                    "{} counts {used_bytes} bytes as used, the kubelet's working set only \
+                     {ws_bytes} (paired by {how}). Memory that no cgroup is charged for sits in \
+                     the difference: reserved hugepages, unreclaimable slab, kernel stacks and \
+                     page tables, vmalloc, driver (GPU, RDMA) or balloon memory. The kubelet \
+                     evicts on capacity − working set, so the kernel's OOM killer can fire \
+                     before any eviction.",
+                    p.what
+                ),
+                &[KUBELET_WS, "procps.used_bytes.v3"],
+                at,
+                next(
+                    "/proc/meminfo (HugePages_*, SUnreclaim, VmallocUsed) and the root memory.stat",
+                    NODE_BUNDLE_V2,
+                ),
+            );
+        }
+    }
+}
+
+/// `free`/`top` inside a container show the host (BusyBox reads sysinfo(2); procps reads a
+/// /proc/meminfo that only lxcfs virtualises).
+fn host_view(ev: &Evidence<'_>, out: &Out, tables: &[super::procps::PastedMem], f: &mut Findings) {
+    let meminfo_total = ev.meminfo().and_then(|m| m.kib("MemTotal"));
+    for p in tables {
+        let Some(total) = &p.total else { continue };
+        // Against the pasted /proc/meminfo: a different machine size.
+        if let Some(mt) = &meminfo_total
+            && (total.0.0 > mt.value.saturating_mul(2) || total.0.1.saturating_mul(2) < mt.value)
+        {
+            let lxcfs = ev.meminfo().is_some_and(|m| {
+                m.kib("MemAvailable").map(|v| v.value) == m.kib("MemFree").map(|v| v.value)
+                    && m.kib("Buffers").is_some_and(|b| b.value == 0)
+            });
+            f.add(
+                FindingCode::HostViewInContainer,
+                FindingSeverity::Warning,
+                82,
+                format!(
+                    "{}'s total ({} KiB) is not this /proc/meminfo's MemTotal ({} KiB)",
+                    p.what, total.0.0, mt.value
+                ),
+                format!(
+                    "The two come from different views of memory.{} BusyBox free reads \
+                     sysinfo(2), which no container runtime virtualises, so inside a container \
+                     it shows the host; procps free reads /proc/meminfo, which lxcfs can \
+                     replace with the container's limits.",
+                    if lxcfs {
+                        " This /proc/meminfo looks virtualised by lxcfs (MemAvailable = \
+                         MemFree, no Buffers): it describes the container."
+                    } else {
+                        ""
+                    }
+                ),
+                &["procps.total_bytes"],
+                vec![total.1, mt.at],
+                None,
+            );
+            continue;
+        }
+        // Against a pasted cgroup: a container whose usage is far below what the host uses.
+        for files in &ev.cgroups {
+            let id = if files.is_root() {
+                super::node::CADVISOR_USAGE.to_string()
+            } else {
+                cgroups::id(&files.name, "usage_bytes")
+            };
+            let limit = files.limit.as_ref().and_then(|l| match l.value {
+                crate::parse::cgroup::Limit::Bytes(b) => Some(b),
+                crate::parse::cgroup::Limit::Max => None,
+            });
+            let usage = out.get(&id).and_then(|q| q.value);
+            let (Some(used), Some(free)) = (&p.used, &p.free) else {
+                continue;
+            };
+            let host_in_use = total.0.0.saturating_sub(free.0.1).saturating_mul(1024);
+            let container = limit.or(usage);
+            if let Some(c) = container
+                && host_in_use > c.saturating_mul(2)
+                && total.0.0.saturating_mul(1024) > c.saturating_mul(4)
+            {
+                f.add(
+                    FindingCode::HostViewInContainer,
+                    FindingSeverity::Warning,
+                    82,
+                    format!(
+                        "{} shows the host: {} KiB in total, while the cgroup holds {}",
+                        p.what,
+                        total.0.0,
+                        mib(c)
+                    ),
+                    format!(
+                        "The cgroup's usage or limit ({c} bytes) is far below what {} counts as \
+                         in use on the machine ({host_in_use} bytes): free and top inside a \
+                         container read the host's /proc/meminfo (unless lxcfs replaces it). \
+                         Use the cgroup's files for the container.",
+                        p.what
+                    ),
+                    &[&id],
+                    vec![used.1],
+                    next(
+                        "the container cgroup's memory.stat",
+                        "cat /sys/fs/cgroup/memory.stat  # inside the container (v2)",
+                    ),
+                );
+                break;
+            }
+        }
+    }
+}

@@ -44,6 +44,7 @@ pub fn explain_parsed(docs: &[Document], parsed: &[Parsed], settings: &Settings)
 
     let mut f = findings::Findings::default();
     findings::node(&ev, &out, &mut f);
+    findings::procps(&ev, &out, &mut f);
     findings::documents(docs, parsed, &mut f);
     let findings = f.ranked();
     let verdict = verdict(&findings);

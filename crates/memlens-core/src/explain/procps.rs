@@ -66,11 +66,11 @@ fn overlaps(x: Range, y: (i128, i128)) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum UsedRule {
     /// `used = total − available` (procps-ng ≥ 4.0.1).
-    TotalMinusAvailable,
+    ByAvailable,
     /// `used = total − free − buff/cache` (procps 3.3.10 – 4.0.0, BusyBox new layout).
-    TotalMinusFreeBuffCache,
+    ByFreeAndCache,
     /// `used = total − free` (procps ≤ 3.3.9, old BusyBox).
-    TotalMinusFree,
+    ByFree,
 }
 
 /// The rules a pasted row's numbers satisfy, within the rounding of how they were printed.
@@ -83,19 +83,19 @@ pub(crate) fn used_rules(p: &PastedMem) -> Vec<UsedRule> {
         && avail.0.1 > 0
         && overlaps(used.0, sub(total.0, avail.0))
     {
-        rules.push(UsedRule::TotalMinusAvailable);
+        rules.push(UsedRule::ByAvailable);
     }
     if let (Some(free), Some(bc)) = (&p.free, p.buff_cache_range()) {
         let tf = sub(total.0, free.0);
         let rest = (tf.0 - i128::from(bc.1), tf.1 - i128::from(bc.0));
         if overlaps(used.0, rest) {
-            rules.push(UsedRule::TotalMinusFreeBuffCache);
+            rules.push(UsedRule::ByFreeAndCache);
         }
     }
     if let Some(free) = &p.free
         && overlaps(used.0, sub(total.0, free.0))
     {
-        rules.push(UsedRule::TotalMinusFree);
+        rules.push(UsedRule::ByFree);
     }
     rules
 }
@@ -208,15 +208,6 @@ pub(crate) enum Printer {
     BusyBox,
 }
 
-impl Printer {
-    pub fn label(self) -> String {
-        match self {
-            Printer::Procps(g) => format!("procps {}", g.label()),
-            Printer::BusyBox => "BusyBox".to_string(),
-        }
-    }
-}
-
 /// The printers whose numbers fit a pasted row. With `/proc/meminfo`, each candidate's columns
 /// are computed and every pasted cell must print as that value; without it, the row's own
 /// identities decide (`used = total − available`, `used = total − free − buff/cache`, …).
@@ -288,21 +279,19 @@ pub(crate) fn classify(p: &PastedMem, mem: Option<&MemInfoKib>) -> (Vec<Printer>
     }
     let rules = used_rules(p);
     let unique = |r: UsedRule| rules.len() == 1 && rules[0] == r;
-    if unique(UsedRule::TotalMinusAvailable) {
+    if unique(UsedRule::ByAvailable) {
         return (
             vec![Printer::Procps(ProcpsGeneration::V4)],
             "used = total − available",
         );
     }
-    if p.old_layout && rules.contains(&UsedRule::TotalMinusFree) {
+    if p.old_layout && rules.contains(&UsedRule::ByFree) {
         return (
             vec![Printer::Procps(ProcpsGeneration::V3_9), Printer::BusyBox],
             "the old layout with used = total − free",
         );
     }
-    if rules.contains(&UsedRule::TotalMinusFreeBuffCache)
-        && !rules.contains(&UsedRule::TotalMinusAvailable)
-    {
+    if rules.contains(&UsedRule::ByFreeAndCache) && !rules.contains(&UsedRule::ByAvailable) {
         let available_zero = p.available.as_ref().is_some_and(|a| a.0.1 == 0);
         let mut printers = vec![
             Printer::Procps(ProcpsGeneration::V3_12),

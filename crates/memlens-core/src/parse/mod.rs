@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod node;
 pub mod number;
 pub mod printed;
+pub mod prometheus;
 pub mod summary;
 pub mod top;
 pub mod version;
@@ -46,6 +47,8 @@ pub enum Facts {
     KubectlNode(node::Nodes),
     Free(free::Free),
     Top(top::Top),
+    /// Prometheus text: kubelet `/metrics/resource`, `/metrics/cadvisor`, node_exporter.
+    Prometheus(prometheus::Exposition),
     /// A document whose kind has no parser (or is not recognised).
     Unknown,
 }
@@ -85,6 +88,7 @@ pub fn parse(doc: &Document) -> Parsed {
         Kind::KubectlNode => Facts::KubectlNode(node::parse(doc, &mut diags)),
         Kind::Free => Facts::Free(free::parse(doc, &mut diags)),
         Kind::Top => Facts::Top(top::parse(doc, &mut diags)),
+        Kind::Prometheus => Facts::Prometheus(prometheus::parse(doc, &mut diags)),
         _ => Facts::Unknown,
     };
     Parsed {
