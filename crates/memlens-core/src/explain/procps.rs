@@ -66,11 +66,11 @@ fn overlaps(x: Range, y: (i128, i128)) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum UsedRule {
     /// `used = total − available` (procps-ng ≥ 4.0.1).
-    ByAvailable,
+    Available,
     /// `used = total − free − buff/cache` (procps 3.3.10 – 4.0.0, BusyBox new layout).
-    ByFreeAndCache,
+    FreeAndCache,
     /// `used = total − free` (procps ≤ 3.3.9, old BusyBox).
-    ByFree,
+    Free,
 }
 
 /// The rules a pasted row's numbers satisfy, within the rounding of how they were printed.
@@ -83,19 +83,19 @@ pub(crate) fn used_rules(p: &PastedMem) -> Vec<UsedRule> {
         && avail.0.1 > 0
         && overlaps(used.0, sub(total.0, avail.0))
     {
-        rules.push(UsedRule::ByAvailable);
+        rules.push(UsedRule::Available);
     }
     if let (Some(free), Some(bc)) = (&p.free, p.buff_cache_range()) {
         let tf = sub(total.0, free.0);
         let rest = (tf.0 - i128::from(bc.1), tf.1 - i128::from(bc.0));
         if overlaps(used.0, rest) {
-            rules.push(UsedRule::ByFreeAndCache);
+            rules.push(UsedRule::FreeAndCache);
         }
     }
     if let Some(free) = &p.free
         && overlaps(used.0, sub(total.0, free.0))
     {
-        rules.push(UsedRule::ByFree);
+        rules.push(UsedRule::Free);
     }
     rules
 }
@@ -279,19 +279,19 @@ pub(crate) fn classify(p: &PastedMem, mem: Option<&MemInfoKib>) -> (Vec<Printer>
     }
     let rules = used_rules(p);
     let unique = |r: UsedRule| rules.len() == 1 && rules[0] == r;
-    if unique(UsedRule::ByAvailable) {
+    if unique(UsedRule::Available) {
         return (
             vec![Printer::Procps(ProcpsGeneration::V4)],
             "used = total − available",
         );
     }
-    if p.old_layout && rules.contains(&UsedRule::ByFree) {
+    if p.old_layout && rules.contains(&UsedRule::Free) {
         return (
             vec![Printer::Procps(ProcpsGeneration::V3_9), Printer::BusyBox],
             "the old layout with used = total − free",
         );
     }
-    if rules.contains(&UsedRule::ByFreeAndCache) && !rules.contains(&UsedRule::ByAvailable) {
+    if rules.contains(&UsedRule::FreeAndCache) && !rules.contains(&UsedRule::Available) {
         let available_zero = p.available.as_ref().is_some_and(|a| a.0.1 == 0);
         let mut printers = vec![
             Printer::Procps(ProcpsGeneration::V3_12),
@@ -572,9 +572,9 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
                 Some(text),
                 meminfo_derivation_htop(ev, htop_version),
             );
-            q.derivation
-                .as_mut()
-                .map(|d| d.formula = format!("{} / total, htop's human units", d.formula));
+            if let Some(d) = q.derivation.as_mut() {
+                d.formula = format!("{} / total, htop's human units", d.formula);
+            }
             q
         }
         None => missing("htop.meter_text", "htop Mem meter", ask_meminfo()),
