@@ -17,6 +17,8 @@ pub struct Report {
     pub quantities: Vec<Quantity>,
     pub bridges: Vec<Bridge>,
     pub findings: Vec<Finding>,
+    /// `MemTotal` split into memory classes, with where each tool's "used" ends.
+    pub composition: Option<Composition>,
     /// The answer to "why do they disagree", in one or two plain sentences, built from the top
     /// findings.
     pub verdict: String,
@@ -248,6 +250,38 @@ pub struct BridgeStep {
     pub explanation: String,
     /// Set when the data cannot split this step further.
     pub unsplit: Option<String>,
+}
+
+/// `MemTotal` as disjoint memory classes from `/proc/meminfo`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Composition {
+    /// `MemTotal` in bytes.
+    pub total: u64,
+    pub parts: Vec<CompositionPart>,
+    /// Where each tool's "used" ends, measured from the start of the bar.
+    pub markers: Vec<CompositionMarker>,
+    /// Whether the parts add up to `MemTotal` (with a "not accounted" remainder) rather than
+    /// overlapping.
+    pub exact: bool,
+    pub note: Option<String>,
+}
+
+/// One memory class of the composition.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CompositionPart {
+    pub id: String,
+    pub label: String,
+    pub bytes: u64,
+    pub fields: Vec<Term>,
+    pub explanation: String,
+}
+
+/// A tool's "used" on the composition bar.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CompositionMarker {
+    pub quantity: String,
+    pub label: String,
+    pub bytes: u64,
 }
 
 /// The codes of findings. The strings are a contract.

@@ -3,6 +3,7 @@
 //! and rank the findings.
 
 pub mod assume;
+mod bridge;
 mod cgroups;
 pub mod evidence;
 mod findings;
@@ -47,6 +48,7 @@ pub fn explain_parsed(docs: &[Document], parsed: &[Parsed], settings: &Settings)
     findings::procps(&ev, &out, &mut f);
     findings::documents(docs, parsed, &mut f);
     let findings = f.ranked();
+    let (bridges, composition) = bridge::compute(&ev, &assumptions, &out);
     let verdict = verdict(&findings);
 
     Report {
@@ -57,8 +59,9 @@ pub fn explain_parsed(docs: &[Document], parsed: &[Parsed], settings: &Settings)
             .collect(),
         assumptions: assumptions.report(),
         quantities: out.quantities,
-        bridges: Vec::new(),
+        bridges,
         findings,
+        composition,
         verdict,
     }
 }

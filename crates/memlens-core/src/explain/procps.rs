@@ -516,7 +516,10 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
                             *g,
                         ),
                     ),
-                    Err(e) => missing(&id, &label, vec![format!("{e:?}")]),
+                    Err(procps::FreeTextError::Unsupported { .. }) => continue,
+                    Err(procps::FreeTextError::Missing(input)) => {
+                        missing(&id, &label, vec![ask_input(input)])
+                    }
                 },
                 None => missing(&id, &label, ask_meminfo()),
             };
@@ -539,7 +542,10 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
                         *g,
                     ),
                 ),
-                Err(e) => missing(&id, &label, vec![format!("{e:?}")]),
+                Err(procps::FreeTextError::Unsupported { .. }) => continue,
+                Err(procps::FreeTextError::Missing(input)) => {
+                    missing(&id, &label, vec![ask_input(input)])
+                }
             },
             None => missing(&id, &label, ask_meminfo()),
         };
@@ -609,6 +615,23 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
     };
     out.push(q);
     let _ = origin;
+}
+
+/// What to paste for an input a procps formula needs.
+fn ask_input(input: crate::account::Input) -> String {
+    match input {
+        crate::account::Input::Meminfo(key) => {
+            format!(
+                "the `{}:` line of /proc/meminfo (`cat /proc/meminfo`)",
+                key.as_str()
+            )
+        }
+        crate::account::Input::MinFreeKbytes => {
+            "/proc/sys/vm/min_free_kbytes, which procps 3.3.10–3.3.17 read when the kernel has \
+             no MemAvailable (`cat /proc/sys/vm/min_free_kbytes`)"
+                .to_string()
+        }
+    }
 }
 
 fn column_kib(c: &procps::FreeColumns, column: FreeColumn) -> Option<u64> {
