@@ -81,7 +81,8 @@ fn command_cues(doc: &Document, scores: &mut Scores) {
         scores.add(kind, 30, format!("printed by `{command}`"));
     };
     let has = |w: &str| words.contains(&w);
-    let raw_path = words.iter().find(|w| w.contains("/api") || w.contains("/metrics") || w.contains("/stats"));
+    let raw_path =
+        words.iter().find(|w| w.contains("/api") || w.contains("/metrics") || w.contains("/stats"));
 
     match program.first().copied() {
         Some("free") if has("-V") || has("--version") => said(Kind::Version, scores),
@@ -186,8 +187,7 @@ fn content_cues(doc: &Document, scores: &mut Scores) {
         if l.starts_with("Mem:") && (l.contains(" total,") || l.contains("K used,")) {
             scores.add(Kind::Top, 60, "a `Mem: … total,`/`… used,` summary line");
         }
-        if l.starts_with("%Cpu(s):") || l.starts_with("Tasks:") || l.starts_with("Load average:")
-        {
+        if l.starts_with("%Cpu(s):") || l.starts_with("Tasks:") || l.starts_with("Load average:") {
             scores.add(Kind::Top, 10, "top's CPU or task summary");
         }
     }
@@ -200,14 +200,21 @@ fn content_cues(doc: &Document, scores: &mut Scores) {
         scores.add(Kind::Prometheus, 40 + help, format!("{help} `# HELP`/`# TYPE` lines"));
     }
     if samples > 0 && samples * 2 >= lines.len() as i32 {
-        scores.add(Kind::Prometheus, samples * 2, format!("{samples} `name{{labels}} value` samples"));
+        scores.add(
+            Kind::Prometheus,
+            samples * 2,
+            format!("{samples} `name{{labels}} value` samples"),
+        );
     }
 
     // kubectl top tables.
     let header = lines.iter().find(|l| l.contains("CPU(cores)"));
     if let Some(h) = header {
         let words: Vec<&str> = h.split_whitespace().collect();
-        if words.iter().any(|w| w.starts_with("CPU%") || w.starts_with("CPU(%)") || w.starts_with("MEMORY%")) {
+        if words
+            .iter()
+            .any(|w| w.starts_with("CPU%") || w.starts_with("CPU(%)") || w.starts_with("MEMORY%"))
+        {
             scores.add(Kind::KubectlTopNode, 60, "a `NAME CPU(cores) CPU% …` header");
         } else if words.contains(&"MEMORY(bytes)") {
             scores.add(Kind::KubectlTopPod, 60, "a `NAME CPU(cores) MEMORY(bytes)` header");
@@ -238,7 +245,9 @@ fn content_cues(doc: &Document, scores: &mut Scores) {
             scores.add(Kind::KubectlDescribeNode, points, format!("a `{cue}` section"));
         }
     }
-    if lines.iter().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["Resource", "Requests", "Limits"])
+    if lines
+        .iter()
+        .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["Resource", "Requests", "Limits"])
     {
         scores.add(Kind::KubectlDescribeNode, 30, "a `Resource Requests Limits` table");
     }
@@ -255,13 +264,19 @@ fn content_cues(doc: &Document, scores: &mut Scores) {
         })
         .count() as i32;
     if log_lines > 0 {
-        scores.add(Kind::KubeletLog, 40 + log_lines, format!("{log_lines} eviction or runtime log lines"));
+        scores.add(
+            Kind::KubeletLog,
+            40 + log_lines,
+            format!("{log_lines} eviction or runtime log lines"),
+        );
     }
 
     // Version lines.
     if lines.len() <= 3
         && lines.iter().any(|l| {
-            l.contains(" from procps") || l.starts_with("procps") || l.starts_with("Client Version:")
+            l.contains(" from procps")
+                || l.starts_with("procps")
+                || l.starts_with("Client Version:")
         })
     {
         scores.add(Kind::Version, 60, format!("a version line `{first}`"));
@@ -302,11 +317,12 @@ fn json_cues(doc: &Document, lines: &[&str], scores: &mut Scores) {
 }
 
 fn yaml_cues(lines: &[&str], scores: &mut Scores) {
-    let has = |s: &str| lines.iter().any(|l| *l == s);
+    let has = |s: &str| lines.contains(&s);
     if has("kind: Node") || has("- apiVersion: v1") && has("kind: List") {
         scores.add(Kind::KubectlNode, 60, "YAML `kind: Node`");
     }
-    if has("capacity:") && has("allocatable:") && !lines.iter().any(|l| l.starts_with("Capacity:")) {
+    if has("capacity:") && has("allocatable:") && !lines.iter().any(|l| l.starts_with("Capacity:"))
+    {
         scores.add(Kind::KubectlNode, 30, "YAML `capacity:` and `allocatable:`");
     }
 }
@@ -316,14 +332,25 @@ fn memory_stat_version(doc: &Document, mut reasons: Vec<String>) -> (Kind, Vec<S
     let keys: Vec<&str> = doc.lines.iter().take(CUE_LINES).map(|l| stat_key(&l.text)).collect();
     let v1 = keys.iter().find(|k| {
         k.starts_with("total_")
-            || matches!(**k, "cache" | "rss" | "rss_huge" | "mapped_file" | "hierarchical_memory_limit")
+            || matches!(
+                **k,
+                "cache" | "rss" | "rss_huge" | "mapped_file" | "hierarchical_memory_limit"
+            )
             || k.starts_with("memory.") && k.ends_with("_in_bytes")
     });
     let v2 = keys.iter().find(|k| {
         matches!(
             **k,
-            "anon" | "file" | "kernel" | "kernel_stack" | "sock" | "file_mapped" | "slab" | "anon_thp"
-                | "slab_reclaimable" | "memory.current"
+            "anon"
+                | "file"
+                | "kernel"
+                | "kernel_stack"
+                | "sock"
+                | "file_mapped"
+                | "slab"
+                | "anon_thp"
+                | "slab_reclaimable"
+                | "memory.current"
         )
     });
     match (v1, v2) {
@@ -374,21 +401,59 @@ pub(crate) fn stat_key(line: &str) -> &str {
 
 fn is_stat_line(line: &str) -> bool {
     let key = stat_key(line);
-    !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.".contains(c))
+    !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.".contains(c))
 }
 
 /// Keys that only cgroup memory files have.
 fn is_cgroup_key(key: &str) -> bool {
     const KEYS: &[&str] = &[
-        "cache", "rss", "rss_huge", "shmem", "mapped_file", "dirty", "writeback", "swap",
-        "pgpgin", "pgpgout", "pgfault", "pgmajfault", "inactive_anon", "active_anon",
-        "inactive_file", "active_file", "unevictable", "hierarchical_memory_limit",
-        "hierarchical_memsw_limit", "anon", "file", "kernel", "kernel_stack", "pagetables",
-        "sec_pagetables", "percpu", "sock", "vmalloc", "file_mapped", "file_dirty",
-        "file_writeback", "swapcached", "anon_thp", "file_thp", "shmem_thp", "slab",
-        "slab_reclaimable", "slab_unreclaimable", "workingset_refault_anon",
-        "workingset_refault_file", "memory.usage_in_bytes", "memory.limit_in_bytes",
-        "memory.current", "memory.max", "zswap", "zswapped",
+        "cache",
+        "rss",
+        "rss_huge",
+        "shmem",
+        "mapped_file",
+        "dirty",
+        "writeback",
+        "swap",
+        "pgpgin",
+        "pgpgout",
+        "pgfault",
+        "pgmajfault",
+        "inactive_anon",
+        "active_anon",
+        "inactive_file",
+        "active_file",
+        "unevictable",
+        "hierarchical_memory_limit",
+        "hierarchical_memsw_limit",
+        "anon",
+        "file",
+        "kernel",
+        "kernel_stack",
+        "pagetables",
+        "sec_pagetables",
+        "percpu",
+        "sock",
+        "vmalloc",
+        "file_mapped",
+        "file_dirty",
+        "file_writeback",
+        "swapcached",
+        "anon_thp",
+        "file_thp",
+        "shmem_thp",
+        "slab",
+        "slab_reclaimable",
+        "slab_unreclaimable",
+        "workingset_refault_anon",
+        "workingset_refault_file",
+        "memory.usage_in_bytes",
+        "memory.limit_in_bytes",
+        "memory.current",
+        "memory.max",
+        "zswap",
+        "zswapped",
     ];
     KEYS.contains(&key) || key.starts_with("total_")
 }
@@ -411,9 +476,9 @@ fn is_prometheus_sample(line: &str) -> bool {
         rest
     };
     let mut words = rest.split_whitespace();
-    let value_ok = words.next().is_some_and(|v| {
-        v.parse::<f64>().is_ok() || matches!(v, "NaN" | "+Inf" | "-Inf")
-    });
+    let value_ok = words
+        .next()
+        .is_some_and(|v| v.parse::<f64>().is_ok() || matches!(v, "NaN" | "+Inf" | "-Inf"));
     value_ok && words.next().is_none_or(|t| t.parse::<i64>().is_ok()) && words.next().is_none()
 }
 
@@ -439,7 +504,10 @@ fn is_top_pod_row(words: &[&str]) -> bool {
 fn is_top_node_row(words: &[&str]) -> bool {
     match words {
         [_, cpu, cpu_pct, mem, mem_pct, ..] => {
-            is_cpu_cell(cpu) && is_percent_cell(cpu_pct) && is_mem_cell(mem) && is_percent_cell(mem_pct)
+            is_cpu_cell(cpu)
+                && is_percent_cell(cpu_pct)
+                && is_mem_cell(mem)
+                && is_percent_cell(mem_pct)
         }
         _ => false,
     }
@@ -458,17 +526,26 @@ mod tests {
     fn content_decides() {
         let cases: &[(&str, &[Kind])] = &[
             ("MemTotal:       16393244 kB\nMemFree:         9744148 kB\n", &[Kind::Meminfo]),
-            ("anon 790425600\nfile 6502666240\ninactive_file 5307346944\n", &[Kind::Cgroup2MemoryStat]),
+            (
+                "anon 790425600\nfile 6502666240\ninactive_file 5307346944\n",
+                &[Kind::Cgroup2MemoryStat],
+            ),
             ("cache 965206016\nrss 771117056\n", &[Kind::Cgroup1MemoryStat]),
             (
                 "              total        used        free      shared  buff/cache   available\nMem:        3907112      990816      536144        7144     2565896     2916296\n",
                 &[Kind::Free],
             ),
-            ("MiB Mem :   7924.4 total,   3146.9 free,   2940.6 used,   2622.8 buff/cache\n", &[Kind::Top]),
+            (
+                "MiB Mem :   7924.4 total,   3146.9 free,   2940.6 used,   2622.8 buff/cache\n",
+                &[Kind::Top],
+            ),
             ("Mem: 449532K used, 159356K free, 0K shrd, 0K buff, 1K cached\n", &[Kind::Top]),
             ("# HELP x y\n# TYPE x gauge\nx 1\n", &[Kind::Prometheus]),
             ("node_memory_working_set_bytes 8.63531008e+08 1710222817924\n", &[Kind::Prometheus]),
-            ("NAME   CPU(cores)   CPU%   MEMORY(bytes)   MEMORY%\nn 1m 1% 1Mi 1%\n", &[Kind::KubectlTopNode]),
+            (
+                "NAME   CPU(cores)   CPU%   MEMORY(bytes)   MEMORY%\nn 1m 1% 1Mi 1%\n",
+                &[Kind::KubectlTopNode],
+            ),
             ("NAME   CPU(cores)   MEMORY(bytes)\np 1m 1Mi\n", &[Kind::KubectlTopPod]),
             ("{my_pod_name}        9m           1394Mi\n", &[Kind::KubectlTopPod]),
             ("{\n \"kind\": \"NodeMetrics\",\n \"usage\": {}\n}\n", &[Kind::MetricsNodes]),
@@ -476,8 +553,14 @@ mod tests {
             ("{\n\"kind\": \"Node\", \"status\": {}\n}\n", &[Kind::KubectlNode]),
             ("{\n \"node\": {\n  \"nodeName\": \"a\"\n }\n}\n", &[Kind::KubeletSummary]),
             ("{\n  \"time\": \"x\",\n  \"workingSetBytes\": 1\n}\n", &[Kind::KubeletSummary]),
-            ("apiVersion: v1\nkind: Node\nstatus:\n  capacity:\n    memory: 1Ki\n", &[Kind::KubectlNode]),
-            ("Allocatable:\n  cpu:                1700m\n  memory:  1Ki\n", &[Kind::KubectlDescribeNode]),
+            (
+                "apiVersion: v1\nkind: Node\nstatus:\n  capacity:\n    memory: 1Ki\n",
+                &[Kind::KubectlNode],
+            ),
+            (
+                "Allocatable:\n  cpu:                1700m\n  memory:  1Ki\n",
+                &[Kind::KubectlDescribeNode],
+            ),
             ("free from procps-ng 3.3.9\n", &[Kind::Version]),
             ("hello world\n", &[Kind::Unknown]),
         ];
@@ -490,7 +573,10 @@ mod tests {
     fn names_decide_one_number_files() {
         let docs = read(&[Source::file("memory.current", "123\n")], &[]);
         assert_eq!(docs[0].kind, Kind::Cgroup2MemoryCurrent);
-        let docs = read(&[Source::paste("$ cat /sys/fs/cgroup/memory/memory.usage_in_bytes\n4294868992\n")], &[]);
+        let docs = read(
+            &[Source::paste("$ cat /sys/fs/cgroup/memory/memory.usage_in_bytes\n4294868992\n")],
+            &[],
+        );
         assert_eq!(docs[0].kind, Kind::Cgroup1MemoryUsageInBytes);
         assert!(docs[0].reasons[0].contains("memory.usage_in_bytes"));
         let docs = read(&[Source::paste("4294868992\n")], &[]);

@@ -435,9 +435,10 @@ fn name_of_command(command: &str) -> String {
     if let Some(p) = program
         && matches!(words[p], "cat" | "head" | "tail" | "more" | "less" | "zcat" | "grep" | "egrep")
     {
-        let path = words[p + 1..].iter().rev().find(|w| {
-            !w.starts_with('-') && (w.contains('/') || w.starts_with("memory."))
-        });
+        let path = words[p + 1..]
+            .iter()
+            .rev()
+            .find(|w| !w.starts_with('-') && (w.contains('/') || w.starts_with("memory.")));
         if let Some(path) = path {
             return path.trim_matches(['"', '\'']).to_string();
         }
@@ -462,9 +463,15 @@ mod tests {
             ("user@host-a:~> kubectl top nodes", Some("kubectl top nodes")),
             ("root@host-a ~ # kubectl top node", Some("kubectl top node")),
             ("/ # free -m", Some("free -m")),
-            ("➜  ~ minikube kubectl -- get --raw /x | jq", Some("minikube kubectl -- get --raw /x | jq")),
+            (
+                "➜  ~ minikube kubectl -- get --raw /x | jq",
+                Some("minikube kubectl -- get --raw /x | jq"),
+            ),
             ("[root@node-a ~] [dev] # free -h", Some("free -h")),
-            ("sh-4.2$ more /sys/fs/cgroup/memory/memory.stat", Some("more /sys/fs/cgroup/memory/memory.stat")),
+            (
+                "sh-4.2$ more /sys/fs/cgroup/memory/memory.stat",
+                Some("more /sys/fs/cgroup/memory/memory.stat"),
+            ),
             ("host-a:~ # free -k", Some("free -k")),
             ("% free -V", Some("free -V")),
             ("root@cam-a:~# free", Some("free")),
@@ -477,7 +484,10 @@ mod tests {
             ("top - 08:06:19 up 16 days, 23:07,  0 users", None),
             ("# HELP node_memory_working_set_bytes x", None),
             ("# Enable metrics-server for metrics...", None),
-            ("Every 2.0s: kubectl top pod    host: Mon Apr  4 16:06:47 2022", Some("kubectl top pod")),
+            (
+                "Every 2.0s: kubectl top pod    host: Mon Apr  4 16:06:47 2022",
+                Some("kubectl top pod"),
+            ),
             ("## $ kubectl top node", Some("kubectl top node")),
             ("MemTotal:       16393244 kB", None),
             ("NAME     CPU(cores)   CPU%   MEMORY(bytes)   MEMORY%", None),
@@ -529,7 +539,8 @@ mod tests {
 
     #[test]
     fn fences_and_quotes() {
-        let docs = split_text("Here:\n```\n$ free -m\n```\n```text\n              total\nMem: 1\n```\n");
+        let docs =
+            split_text("Here:\n```\n$ free -m\n```\n```text\n              total\nMem: 1\n```\n");
         let last = docs.last().unwrap();
         assert_eq!(last.name.as_deref(), Some("free -m"));
         assert_eq!(last.lines.len(), 2);

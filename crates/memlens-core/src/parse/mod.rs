@@ -32,7 +32,8 @@ pub fn parse(doc: &Document) -> Parsed {
     let diags = Diagnostics::new(doc.id);
     #[allow(clippy::match_single_binding)]
     let facts = match doc.kind {
-        Kind::Unknown | _ => Facts::Unknown,
+        Kind::Unknown => Facts::Unknown,
+        _ => Facts::Unknown,
     };
     Parsed { doc: doc.id, facts, diagnostics: diags.list }
 }
