@@ -70,7 +70,7 @@ test('the running application adds a policy that refuses every connection', asyn
 
   const refused = (await violations(page)).map((violation) => violation.split(' ')[0]);
   assert.deepEqual(refused, ['connect-src', 'img-src']);
-  const unexpected = seen.problems.filter((problem) => !problem.includes('Content Security Policy'));
+  const unexpected = seen.problems.filter((text) => !text.includes('Content Security Policy'));
   assert.deepEqual(unexpected, []);
   await page.close();
 });

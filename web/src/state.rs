@@ -97,12 +97,16 @@ mod tests {
 
     #[test]
     fn a_paste_lists_its_documents_with_kinds_and_lines() {
-        let state = pasted(
-            "$ cat /proc/meminfo\nMemTotal:       16303428 kB\nMemFree:         1234567 kB\n\
-             MemAvailable:    9876543 kB\n$ free -m\n               total        used        free      \
-             shared  buff/cache   available\nMem:           15921        5432        1205         \
-             321        9283        9645\nSwap:              0           0           0\n",
-        );
+        let state = pasted(concat!(
+            "$ cat /proc/meminfo\n",
+            "MemTotal:       16303428 kB\n",
+            "MemFree:         1234567 kB\n",
+            "MemAvailable:    9876543 kB\n",
+            "$ free -m\n",
+            "               total        used        free      shared  buff/cache   available\n",
+            "Mem:           15921        5432        1205         321        9283        9645\n",
+            "Swap:              0           0           0\n",
+        ));
         let rows: Vec<_> = state
             .documents
             .iter()

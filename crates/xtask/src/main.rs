@@ -60,8 +60,8 @@ fn main() -> ExitCode {
 }
 
 fn serve(repo: &Repo) -> Result<()> {
-    let mut report = Report::new(&repo.logs())?;
-    tools::ensure(repo, &mut report, &[Tool::WasmTarget, Tool::Trunk, Tool::WasmBindgen])?;
+    let report = Report::new(&repo.logs())?;
+    tools::ensure(repo, &report, &[Tool::WasmTarget, Tool::Trunk, Tool::WasmBindgen])?;
 
     println!("→ memlens at {SERVE_ADDRESS} (Trunk rebuilds on every change; reload the page)");
     // A development build, kept apart from the release build in dist/.
@@ -77,9 +77,9 @@ fn serve(repo: &Repo) -> Result<()> {
 }
 
 fn dist(repo: &Repo) -> Result<()> {
-    let mut report = Report::new(&repo.logs())?;
-    tools::ensure(repo, &mut report, &SITE_TOOLS)?;
-    let sizes = site::build_release(repo, &mut report)?;
+    let report = Report::new(&repo.logs())?;
+    tools::ensure(repo, &report, &SITE_TOOLS)?;
+    let sizes = site::build_release(repo, &report)?;
     println!(
         "→ {} holds the site ({} files), with relative URLs: copy it to any folder of any \
          static host.",
@@ -90,9 +90,9 @@ fn dist(repo: &Repo) -> Result<()> {
 }
 
 fn screenshot(repo: &Repo) -> Result<()> {
-    let mut report = Report::new(&repo.logs())?;
-    tools::ensure(repo, &mut report, &ALL_TOOLS)?;
-    site::build_release(repo, &mut report)?;
+    let report = Report::new(&repo.logs())?;
+    tools::ensure(repo, &report, &ALL_TOOLS)?;
+    site::build_release(repo, &report)?;
     report.run(
         "screenshot",
         "screenshot",
@@ -111,8 +111,12 @@ const ALL_TOOLS: [Tool; 5] =
     [Tool::WasmTarget, Tool::Trunk, Tool::WasmBindgen, Tool::NpmPackages, Tool::Chromium];
 
 fn test(repo: &Repo) -> Result<()> {
-    let mut report = Report::new(&repo.logs())?;
-    let result = test_steps(repo, &mut report);
+    let report = Report::new(&repo.logs())?;
+    // The summary counts tests from these logs: an earlier run's must not pass for this one's.
+    for slug in ["cargo-test", "browser-tests"] {
+        let _ = std::fs::remove_file(report.log_path(slug));
+    }
+    let result = test_steps(repo, &report);
     print_summary(repo, &report, result.as_ref().ok());
     result.map(|_| ())
 }
@@ -123,7 +127,7 @@ struct Outcome {
     tools_took: Duration,
 }
 
-fn test_steps(repo: &Repo, report: &mut Report) -> Result<Outcome> {
+fn test_steps(repo: &Repo, report: &Report) -> Result<Outcome> {
     let started = Instant::now();
     tools::ensure(repo, report, &ALL_TOOLS)?;
     let tools_took = started.elapsed();
@@ -188,13 +192,6 @@ fn print_summary(repo: &Repo, report: &Report, outcome: Option<&Outcome>) {
         }
         None => println!("memlens: FAILED after {}", format_duration(report.elapsed())),
     }
-    let took: Vec<String> = report
-        .steps
-        .iter()
-        .filter(|step| !step.took.is_zero())
-        .map(|step| format!("{} {}", step.name, format_duration(step.took)))
-        .collect();
-    println!("  took           {}", took.join(", "));
     if let Some((passed, failed)) = rust {
         println!("  cargo test     {passed} passed, {failed} failed");
     }

@@ -11,24 +11,17 @@ use anyhow::{Context, Result, bail};
 /// How many lines of a failed step's log are shown on the console.
 const TAIL_LINES: usize = 25;
 
-/// The steps run so far, with what they took.
+/// Prints the steps of one command and knows where their logs go.
 pub struct Report {
     logs: PathBuf,
     started: Instant,
-    pub steps: Vec<Step>,
-}
-
-/// A step that went well, and what it took.
-pub struct Step {
-    pub name: String,
-    pub took: Duration,
 }
 
 impl Report {
     pub fn new(logs: &Path) -> Result<Report> {
         std::fs::create_dir_all(logs)
             .with_context(|| format!("cannot create the log folder {}", logs.display()))?;
-        Ok(Report { logs: logs.to_path_buf(), started: Instant::now(), steps: Vec::new() })
+        Ok(Report { logs: logs.to_path_buf(), started: Instant::now() })
     }
 
     /// The file a step writes its output to: `target/xtask-logs/<slug>.log`.
@@ -42,24 +35,25 @@ impl Report {
 
     /// Runs `command` as the step `name`, its output going to the log `slug`, and prints one
     /// line. A failure prints the end of the log and its path, and is returned as an error.
-    pub fn run(&mut self, name: &str, slug: &str, command: &mut Command) -> Result<()> {
+    pub fn run(&self, name: &str, slug: &str, command: &mut Command) -> Result<()> {
         let started = Instant::now();
         let log = self.log_path(slug);
-        run_logged(command, &log)
-            .map_err(|err| self.failed(name, started.elapsed(), &log, &err.to_string()))?;
+        if let Err(err) = run_logged(command, &log) {
+            self.failed(name, started.elapsed(), &log, &err.to_string());
+            bail!("{name} failed (log: {})", log.display());
+        }
         self.done(name, started.elapsed(), "");
         Ok(())
     }
 
-    /// Records a step that went well and prints its line.
-    pub fn done(&mut self, name: &str, took: Duration, detail: &str) {
-        println!("✓ {name:<28} {:>7}  {detail}", format_duration(took));
-        self.steps.push(Step { name: name.to_string(), took });
+    /// Prints the line of a step that went well.
+    pub fn done(&self, name: &str, took: Duration, detail: &str) {
+        let line = format!("✓ {name:<28} {:>7}  {detail}", format_duration(took));
+        println!("{}", line.trim_end());
     }
 
-    /// Prints the line of a failed step with the end of its log, and returns the error that
-    /// stops the command.
-    pub fn failed(&self, name: &str, took: Duration, log: &Path, why: &str) -> anyhow::Error {
+    /// Prints the line of a failed step with the end of its log.
+    pub fn failed(&self, name: &str, took: Duration, log: &Path, why: &str) {
         println!("✗ {name:<28} {:>7}  {why}", format_duration(took));
         let tail = last_lines(log, TAIL_LINES);
         if !tail.is_empty() {
@@ -69,7 +63,6 @@ impl Report {
             }
             println!("  └ the whole log: {}", log.display());
         }
-        anyhow::anyhow!("{name} failed (log: {})", log.display())
     }
 }
 

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
@@ -34,14 +34,16 @@ impl Sizes {
 }
 
 /// Builds the release site into `dist/`: `trunk build --release --offline`, with wasm-opt.
-pub fn build_release(repo: &Repo, report: &mut Report) -> Result<Sizes> {
+pub fn build_release(repo: &Repo, report: &Report) -> Result<Sizes> {
     let name = "site (trunk build --release)";
     let started = Instant::now();
     let log = report.log_path("site");
     let mut trunk = repo.command("trunk");
     trunk.args(["build", "--release", "--offline"]);
-    crate::report::run_logged(&mut trunk, &log)
-        .map_err(|err| report.failed(name, started.elapsed(), &log, &err.to_string()))?;
+    if let Err(err) = crate::report::run_logged(&mut trunk, &log) {
+        report.failed(name, started.elapsed(), &log, &err.to_string());
+        bail!("the site build failed (log: {})", log.display());
+    }
 
     let sizes = measure(&repo.dist())?;
     report.done(name, started.elapsed(), &sizes.describe());

@@ -37,7 +37,7 @@ pub enum Tool {
 }
 
 /// Makes sure every tool in `tools` is there, in that order.
-pub fn ensure(repo: &Repo, report: &mut Report, tools: &[Tool]) -> Result<()> {
+pub fn ensure(repo: &Repo, report: &Report, tools: &[Tool]) -> Result<()> {
     for tool in tools {
         match tool {
             Tool::WasmTarget => wasm_target(repo, report)?,
@@ -50,7 +50,8 @@ pub fn ensure(repo: &Repo, report: &mut Report, tools: &[Tool]) -> Result<()> {
     Ok(())
 }
 
-fn wasm_target(repo: &Repo, report: &mut Report) -> Result<()> {
+fn wasm_target(repo: &Repo, report: &Report) -> Result<()> {
+    let started = Instant::now();
     let name = "wasm32 target";
     let present = || {
         let sysroot = output_of(repo.command("rustc").args(["--print", "sysroot"]));
@@ -59,7 +60,7 @@ fn wasm_target(repo: &Repo, report: &mut Report) -> Result<()> {
         })
     };
     if present() {
-        report.done(name, Default::default(), "present");
+        report.done(name, started.elapsed(), "present");
         return Ok(());
     }
     install(
@@ -72,11 +73,12 @@ fn wasm_target(repo: &Repo, report: &mut Report) -> Result<()> {
     )
 }
 
-fn trunk(repo: &Repo, report: &mut Report) -> Result<()> {
+fn trunk(repo: &Repo, report: &Report) -> Result<()> {
+    let started = Instant::now();
     let name = format!("trunk {TRUNK_VERSION}");
     let present = || version_of(repo, "trunk").as_deref() == Some(TRUNK_VERSION);
     if present() {
-        report.done(&name, Default::default(), "present");
+        report.done(&name, started.elapsed(), "present");
         return Ok(());
     }
     // `--locked`: the newest versions of Trunk's own dependencies need a newer rustc.
@@ -86,17 +88,18 @@ fn trunk(repo: &Repo, report: &mut Report) -> Result<()> {
         &name,
         "install-trunk",
         repo.cargo().args(args),
-        &format!("cargo {} (about 8 minutes on 2 cores)", args.join(" ")),
+        &format!("cargo {}", args.join(" ")),
         present,
     )
 }
 
-fn wasm_bindgen(repo: &Repo, report: &mut Report) -> Result<()> {
+fn wasm_bindgen(repo: &Repo, report: &Report) -> Result<()> {
+    let started = Instant::now();
     let version = locked_version(&repo.root, "wasm-bindgen")?;
     let name = format!("wasm-bindgen {version}");
     let present = || version_of(repo, "wasm-bindgen").as_deref() == Some(version.as_str());
     if present() {
-        report.done(&name, Default::default(), "present");
+        report.done(&name, started.elapsed(), "present");
         return Ok(());
     }
     // Without `--locked`: the CLI's own lock file names a crate version the registry no
@@ -107,12 +110,13 @@ fn wasm_bindgen(repo: &Repo, report: &mut Report) -> Result<()> {
         &name,
         "install-wasm-bindgen",
         repo.cargo().args(args),
-        &format!("cargo {} (about 5 minutes on 2 cores)", args.join(" ")),
+        &format!("cargo {}", args.join(" ")),
         present,
     )
 }
 
-fn npm_packages(repo: &Repo, report: &mut Report) -> Result<()> {
+fn npm_packages(repo: &Repo, report: &Report) -> Result<()> {
+    let started = Instant::now();
     let node = version_of(repo, "node").unwrap_or_default();
     let major: Option<u32> =
         node.trim_start_matches('v').split('.').next().and_then(|m| m.parse().ok());
@@ -136,7 +140,7 @@ fn npm_packages(repo: &Repo, report: &mut Report) -> Result<()> {
         })
     };
     if present() {
-        report.done(name, Default::default(), &format!("present: {}", listed.join(", ")));
+        report.done(name, started.elapsed(), &format!("present: {}", listed.join(", ")));
         return Ok(());
     }
     install(
@@ -144,25 +148,30 @@ fn npm_packages(repo: &Repo, report: &mut Report) -> Result<()> {
         name,
         "install-npm",
         repo.command("npm").args(["ci", "--no-audit", "--no-fund"]),
-        "npm ci (in the repository's root)",
+        &format!("cd {} && npm ci", repo.root.display()),
         present,
     )
 }
 
-fn chromium(repo: &Repo, report: &mut Report) -> Result<()> {
+fn chromium(repo: &Repo, report: &Report) -> Result<()> {
+    let started = Instant::now();
     let name = "chromium, chromium-driver";
-    let present = || {
-        output_of(repo.command(CHROMIUM).arg("--version")).is_some()
-            && output_of(repo.command(CHROMEDRIVER).arg("--version")).is_some()
+    // Chromium's version line, when both it and its driver are there.
+    let installed = || {
+        let version = output_of(repo.command(CHROMIUM).arg("--version"))?;
+        output_of(repo.command(CHROMEDRIVER).arg("--version"))?;
+        Some(version.trim().to_string())
     };
-    if present() {
-        let version = output_of(repo.command(CHROMIUM).arg("--version")).unwrap_or_default();
-        report.done(name, Default::default(), &format!("present: {}", version.trim()));
+    if let Some(version) = installed() {
+        report.done(name, started.elapsed(), &format!("present: {version}"));
         return Ok(());
     }
-    let by_hand = "apt-get install chromium chromium-driver (as root, Debian)";
+    let by_hand = "sudo apt-get install chromium chromium-driver";
     if output_of(repo.command("id").arg("-u")).as_deref().map(str::trim) != Some("0") {
-        bail!("Chromium is missing and installing it needs root; install it by hand: {by_hand}");
+        bail!(
+            "Chromium is missing and installing it needs root; install it by hand with \
+             `{by_hand}`, then run again"
+        );
     }
     install(
         report,
@@ -173,14 +182,14 @@ fn chromium(repo: &Repo, report: &mut Report) -> Result<()> {
             "apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver",
         ]),
         by_hand,
-        present,
+        || installed().is_some(),
     )
 }
 
 /// Runs an install; when it fails, or the tool is still not there, prints the end of its log
 /// and stops with what to install by hand.
 fn install(
-    report: &mut Report,
+    report: &Report,
     name: &str,
     slug: &str,
     command: &mut std::process::Command,
@@ -199,8 +208,8 @@ fn install(
         Ok(()) => "installed, but still not found".to_string(),
         Err(err) => err.to_string(),
     };
-    let err = report.failed(name, started.elapsed(), &log, &why);
-    Err(err.context(format!("could not install {name}; install it by hand: {by_hand}")))
+    report.failed(name, started.elapsed(), &log, &why);
+    bail!("could not install {name}; install it by hand with `{by_hand}`, then run again")
 }
 
 /// The version a tool prints with `--version`: the last word of its first line

@@ -1,6 +1,9 @@
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+/// What a paste looks like: each output after the prompt line that printed it.
+const PLACEHOLDER: &str = "$ cat /proc/meminfo\nMemTotal:       16303428 kB\n…\n$ free -m\n…";
+
 #[derive(Properties, PartialEq)]
 pub struct PasteAreaProps {
     /// The text in the area.
@@ -43,7 +46,7 @@ pub fn paste_area(props: &PasteAreaProps) -> Html {
                 data-testid="paste"
                 spellcheck="false"
                 autocomplete="off"
-                placeholder={"$ cat /proc/meminfo\nMemTotal:       16303428 kB\n…\n$ free -m\n…"}
+                placeholder={PLACEHOLDER}
                 value={props.text.clone()}
                 {oninput}
             />
