@@ -19,7 +19,9 @@ pub fn forbid_network() {
 }
 
 fn add_policy(policy: &str) -> Result<(), wasm_bindgen::JsValue> {
-    let document = web_sys::window().and_then(|window| window.document()).ok_or("no document")?;
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .ok_or("no document")?;
     let head = document.head().ok_or("the document has no head")?;
 
     let meta = document.create_element("meta")?;

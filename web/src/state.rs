@@ -111,13 +111,25 @@ mod tests {
             .documents
             .iter()
             .map(|d| {
-                (d.id.as_str(), d.kind.as_str(), d.name.as_deref(), d.first_line, d.line_count)
+                (
+                    d.id.as_str(),
+                    d.kind.as_str(),
+                    d.name.as_deref(),
+                    d.first_line,
+                    d.line_count,
+                )
             })
             .collect();
-        let expected =
-            [("d1", "meminfo", Some("/proc/meminfo"), 2, 3), ("d2", "free", Some("free -m"), 6, 3)];
+        let expected = [
+            ("d1", "meminfo", Some("/proc/meminfo"), 2, 3),
+            ("d2", "free", Some("free -m"), 6, 3),
+        ];
         assert_eq!(rows, expected, "\nexpected {expected:?}\n  actual {rows:?}");
-        assert!(state.documents.iter().all(|d| !d.reasons.is_empty()), "{:?}", state.documents);
+        assert!(
+            state.documents.iter().all(|d| !d.reasons.is_empty()),
+            "{:?}",
+            state.documents
+        );
     }
 
     #[test]

@@ -61,7 +61,11 @@ fn main() -> ExitCode {
 
 fn serve(repo: &Repo) -> Result<()> {
     let report = Report::new(&repo.logs())?;
-    tools::ensure(repo, &report, &[Tool::WasmTarget, Tool::Trunk, Tool::WasmBindgen])?;
+    tools::ensure(
+        repo,
+        &report,
+        &[Tool::WasmTarget, Tool::Trunk, Tool::WasmBindgen],
+    )?;
 
     println!("→ memlens at {SERVE_ADDRESS} (Trunk rebuilds on every change; reload the page)");
     // A development build, kept apart from the release build in dist/.
@@ -106,9 +110,19 @@ fn screenshot(repo: &Repo) -> Result<()> {
 }
 
 /// What building the release site needs.
-const SITE_TOOLS: [Tool; 4] = [Tool::WasmTarget, Tool::Trunk, Tool::WasmBindgen, Tool::NpmPackages];
-const ALL_TOOLS: [Tool; 5] =
-    [Tool::WasmTarget, Tool::Trunk, Tool::WasmBindgen, Tool::NpmPackages, Tool::Chromium];
+const SITE_TOOLS: [Tool; 4] = [
+    Tool::WasmTarget,
+    Tool::Trunk,
+    Tool::WasmBindgen,
+    Tool::NpmPackages,
+];
+const ALL_TOOLS: [Tool; 5] = [
+    Tool::WasmTarget,
+    Tool::Trunk,
+    Tool::WasmBindgen,
+    Tool::NpmPackages,
+    Tool::Chromium,
+];
 
 fn test(repo: &Repo) -> Result<()> {
     let report = Report::new(&repo.logs())?;
@@ -132,7 +146,11 @@ fn test_steps(repo: &Repo, report: &Report) -> Result<Outcome> {
     tools::ensure(repo, report, &ALL_TOOLS)?;
     let tools_took = started.elapsed();
 
-    report.run("rustfmt", "rustfmt", repo.cargo().args(["fmt", "--all", "--check"]))?;
+    report.run(
+        "rustfmt",
+        "rustfmt",
+        repo.cargo().args(["fmt", "--all", "--check"]),
+    )?;
     report.run(
         "clippy",
         "clippy",
@@ -171,7 +189,12 @@ fn test_steps(repo: &Repo, report: &Report) -> Result<Outcome> {
         "browser tests",
         "browser-tests",
         repo.command("node")
-            .args(["--test", "--test-concurrency=1", "--test-reporter=tap", "tests/e2e/"])
+            .args([
+                "--test",
+                "--test-concurrency=1",
+                "--test-reporter=tap",
+                "tests/e2e/",
+            ])
             .env("MEMLENS_DIST", repo.dist())
             .env("MEMLENS_CHROMIUM", tools::CHROMIUM),
     )?;
@@ -185,12 +208,21 @@ fn print_summary(repo: &Repo, report: &Report, outcome: Option<&Outcome>) {
     println!();
     match outcome {
         Some(outcome) => {
-            println!("memlens: everything passed in {}", format_duration(report.elapsed()));
-            println!("  tools          checked in {}", format_duration(outcome.tools_took));
+            println!(
+                "memlens: everything passed in {}",
+                format_duration(report.elapsed())
+            );
+            println!(
+                "  tools          checked in {}",
+                format_duration(outcome.tools_took)
+            );
             println!("  site           {}", outcome.sizes.describe());
             println!("                 in {}", repo.dist().display());
         }
-        None => println!("memlens: FAILED after {}", format_duration(report.elapsed())),
+        None => println!(
+            "memlens: FAILED after {}",
+            format_duration(report.elapsed())
+        ),
     }
     if let Some((passed, failed)) = rust {
         println!("  cargo test     {passed} passed, {failed} failed");
@@ -216,26 +248,34 @@ fn read_log(report: &Report, slug: &str) -> String {
 /// Adds up cargo test's `test result: ok. 12 passed; 0 failed; …` lines, one per test binary.
 /// `None` when the log has none.
 fn cargo_test_counts(log: &str) -> Option<(u64, u64)> {
-    log.lines().filter_map(|line| line.strip_prefix("test result:")).fold(None, |total, line| {
-        let (passed, failed) = total.unwrap_or((0, 0));
-        Some((
-            passed + number_before(line, " passed").unwrap_or(0),
-            failed + number_before(line, " failed").unwrap_or(0),
-        ))
-    })
+    log.lines()
+        .filter_map(|line| line.strip_prefix("test result:"))
+        .fold(None, |total, line| {
+            let (passed, failed) = total.unwrap_or((0, 0));
+            Some((
+                passed + number_before(line, " passed").unwrap_or(0),
+                failed + number_before(line, " failed").unwrap_or(0),
+            ))
+        })
 }
 
 /// Reads the end of node's TAP output: `# pass 6` and `# fail 0`.
 fn node_test_counts(log: &str) -> Option<(u64, u64)> {
-    let value =
-        |key: &str| log.lines().find_map(|line| line.strip_prefix(key)?.trim().parse().ok());
+    let value = |key: &str| {
+        log.lines()
+            .find_map(|line| line.strip_prefix(key)?.trim().parse().ok())
+    };
     Some((value("# pass ")?, value("# fail ")?))
 }
 
 /// The number that ends just before `word` in `text`: 12 in `ok. 12 passed`.
 fn number_before(text: &str, word: &str) -> Option<u64> {
     let before = &text[..text.find(word)?];
-    before.rsplit(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+    before
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]
@@ -251,7 +291,10 @@ mod tests {
                  test result: FAILED. 2 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
                 Some((14, 1)),
             ),
-            ("test result: ok. 0 passed; 0 failed; 0 ignored", Some((0, 0))),
+            (
+                "test result: ok. 0 passed; 0 failed; 0 ignored",
+                Some((0, 0)),
+            ),
             ("running 0 tests\n", None),
             ("", None),
         ];
@@ -263,7 +306,10 @@ mod tests {
     #[test]
     fn node_test_counts_read_the_tap_summary() {
         let cases: [(&str, Option<(u64, u64)>); 3] = [
-            ("# tests 7\n# suites 0\n# pass 6\n# fail 1\n# cancelled 0\n", Some((6, 1))),
+            (
+                "# tests 7\n# suites 0\n# pass 6\n# fail 1\n# cancelled 0\n",
+                Some((6, 1)),
+            ),
             ("# pass 6\n", None),
             ("", None),
         ];

@@ -24,7 +24,9 @@ impl Repo {
 
         let mut dirs = vec![root.join("node_modules").join(".bin")];
         dirs.extend(cargo_home().map(|home| home.join("bin")));
-        dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+        dirs.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
         let path = std::env::join_paths(dirs).context("a PATH entry holds a ':'")?;
 
         Ok(Repo { root, path })

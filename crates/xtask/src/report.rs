@@ -21,7 +21,10 @@ impl Report {
     pub fn new(logs: &Path) -> Result<Report> {
         std::fs::create_dir_all(logs)
             .with_context(|| format!("cannot create the log folder {}", logs.display()))?;
-        Ok(Report { logs: logs.to_path_buf(), started: Instant::now() })
+        Ok(Report {
+            logs: logs.to_path_buf(),
+            started: Instant::now(),
+        })
     }
 
     /// The file a step writes its output to: `target/xtask-logs/<slug>.log`.
@@ -87,7 +90,11 @@ pub fn run_logged(command: &mut Command, log: &Path) -> Result<()> {
 
 /// Runs a command and returns its standard output, or `None` when it cannot run or fails.
 pub fn output_of(command: &mut Command) -> Option<String> {
-    let output = command.stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
+    let output = command
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
     if !output.status.success() {
         return None;
     }
@@ -106,14 +113,21 @@ pub fn describe(command: &Command) -> String {
 
 fn program_name(command: &Command) -> String {
     let program = Path::new(command.get_program());
-    program.file_name().unwrap_or(program.as_os_str()).to_string_lossy().into_owned()
+    program
+        .file_name()
+        .unwrap_or(program.as_os_str())
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn last_lines(path: &Path, count: usize) -> Vec<String> {
     let Ok(file) = File::open(path) else {
         return Vec::new();
     };
-    let lines: Vec<String> = BufReader::new(file).lines().map_while(io::Result::ok).collect();
+    let lines: Vec<String> = BufReader::new(file)
+        .lines()
+        .map_while(io::Result::ok)
+        .collect();
     lines[lines.len().saturating_sub(count)..].to_vec()
 }
 
@@ -147,7 +161,12 @@ mod tests {
 
     #[test]
     fn durations_read_at_a_glance() {
-        let cases = [(800, "0.8s"), (12_340, "12.3s"), (125_000, "2m05s"), (3_600_000, "60m00s")];
+        let cases = [
+            (800, "0.8s"),
+            (12_340, "12.3s"),
+            (125_000, "2m05s"),
+            (3_600_000, "60m00s"),
+        ];
         for (millis, expected) in cases {
             let actual = format_duration(Duration::from_millis(millis));
             assert_eq!(actual, expected, "{millis} ms");
@@ -156,7 +175,11 @@ mod tests {
 
     #[test]
     fn sizes_read_at_a_glance() {
-        let cases = [(812, "812 B"), (46_694, "45.6 KiB"), (1_258_291, "1.20 MiB")];
+        let cases = [
+            (812, "812 B"),
+            (46_694, "45.6 KiB"),
+            (1_258_291, "1.20 MiB"),
+        ];
         for (bytes, expected) in cases {
             assert_eq!(format_size(bytes), expected, "{bytes} bytes");
         }

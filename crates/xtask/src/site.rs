@@ -62,7 +62,10 @@ pub fn measure(dist: &Path) -> Result<Sizes> {
             continue;
         }
         sizes.files += 1;
-        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         let (raw, gz) = match extension {
             "wasm" => (&mut sizes.wasm, &mut sizes.wasm_gz),
             "js" => (&mut sizes.js, &mut sizes.js_gz),
@@ -91,6 +94,9 @@ mod tests {
         // 10 bytes of header, 2 of an empty final block, 8 of CRC and length.
         assert_eq!(gzipped_len(b"").ok(), Some(20));
         let repetitive = gzipped_len(&[b'a'; 10_000]).unwrap_or(u64::MAX);
-        assert!(repetitive < 100, "10 000 equal bytes gzip to {repetitive} bytes");
+        assert!(
+            repetitive < 100,
+            "10 000 equal bytes gzip to {repetitive} bytes"
+        );
     }
 }

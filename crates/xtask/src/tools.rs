@@ -56,7 +56,11 @@ fn wasm_target(repo: &Repo, report: &Report) -> Result<()> {
     let present = || {
         let sysroot = output_of(repo.command("rustc").args(["--print", "sysroot"]));
         sysroot.is_some_and(|dir| {
-            Path::new(dir.trim()).join("lib/rustlib").join(WASM_TARGET).join("lib").is_dir()
+            Path::new(dir.trim())
+                .join("lib/rustlib")
+                .join(WASM_TARGET)
+                .join("lib")
+                .is_dir()
         })
     };
     if present() {
@@ -118,29 +122,42 @@ fn wasm_bindgen(repo: &Repo, report: &Report) -> Result<()> {
 fn npm_packages(repo: &Repo, report: &Report) -> Result<()> {
     let started = Instant::now();
     let node = version_of(repo, "node").unwrap_or_default();
-    let major: Option<u32> =
-        node.trim_start_matches('v').split('.').next().and_then(|m| m.parse().ok());
+    let major: Option<u32> = node
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok());
     if major.is_none_or(|major| major < NODE_MAJOR)
         || output_of(repo.command("npm").arg("--version")).is_none()
     {
         bail!(
             "Node.js {NODE_MAJOR} or newer with npm is needed (found: {}); install it by hand \
              (Debian: apt-get install nodejs npm) and run again",
-            if node.is_empty() { "none" } else { node.as_str() }
+            if node.is_empty() {
+                "none"
+            } else {
+                node.as_str()
+            }
         );
     }
 
     let wanted = npm_locked_packages(&repo.root)?;
     let name = "npm packages";
-    let listed =
-        wanted.iter().map(|(name, version)| format!("{name} {version}")).collect::<Vec<_>>();
+    let listed = wanted
+        .iter()
+        .map(|(name, version)| format!("{name} {version}"))
+        .collect::<Vec<_>>();
     let present = || {
         wanted.iter().all(|(package, version)| {
             installed_npm_version(&repo.root, package).as_deref() == Some(version.as_str())
         })
     };
     if present() {
-        report.done(name, started.elapsed(), &format!("present: {}", listed.join(", ")));
+        report.done(
+            name,
+            started.elapsed(),
+            &format!("present: {}", listed.join(", ")),
+        );
         return Ok(());
     }
     install(
@@ -167,7 +184,11 @@ fn chromium(repo: &Repo, report: &Report) -> Result<()> {
         return Ok(());
     }
     let by_hand = "sudo apt-get install chromium chromium-driver";
-    if output_of(repo.command("id").arg("-u")).as_deref().map(str::trim) != Some("0") {
+    if output_of(repo.command("id").arg("-u"))
+        .as_deref()
+        .map(str::trim)
+        != Some("0")
+    {
         bail!(
             "Chromium is missing and installing it needs root; install it by hand with \
              `{by_hand}`, then run again"
@@ -216,7 +237,12 @@ fn install(
 /// (`trunk 0.21.14`, `wasm-bindgen 0.2.130`, `v20.11.0`).
 fn version_of(repo: &Repo, program: &str) -> Option<String> {
     let output = output_of(repo.command(program).arg("--version"))?;
-    output.lines().next()?.split_whitespace().last().map(str::to_string)
+    output
+        .lines()
+        .next()?
+        .split_whitespace()
+        .last()
+        .map(str::to_string)
 }
 
 /// The version of `package` that `Cargo.lock` pins.
@@ -236,12 +262,19 @@ pub fn locked_version(root: &Path, package: &str) -> Result<String> {
         .with_context(|| format!("cannot read {}", path.display()))?;
     let lock: Lock =
         toml::from_str(&text).with_context(|| format!("cannot parse {}", path.display()))?;
-    let mut versions = lock.package.into_iter().filter(|p| p.name == package).map(|p| p.version);
+    let mut versions = lock
+        .package
+        .into_iter()
+        .filter(|p| p.name == package)
+        .map(|p| p.version);
     match (versions.next(), versions.next()) {
         (Some(version), None) => Ok(version),
         (None, _) => bail!("{} has no {package}", path.display()),
         (Some(a), Some(b)) => {
-            bail!("{} has two versions of {package}: {a} and {b}", path.display())
+            bail!(
+                "{} has two versions of {package}: {a} and {b}",
+                path.display()
+            )
         }
     }
 }
@@ -270,7 +303,10 @@ fn npm_locked_packages(root: &Path) -> Result<Vec<(String, String)>> {
         .into_iter()
         .filter(|(_, entry)| !entry.optional)
         .filter_map(|(key, entry)| {
-            Some((key.strip_prefix("node_modules/")?.to_string(), entry.version?))
+            Some((
+                key.strip_prefix("node_modules/")?.to_string(),
+                entry.version?,
+            ))
         })
         .collect())
 }
@@ -282,5 +318,7 @@ fn installed_npm_version(root: &Path, package: &str) -> Option<String> {
     }
     let path = root.join("node_modules").join(package).join("package.json");
     let text = std::fs::read_to_string(path).ok()?;
-    serde_json::from_str::<Manifest>(&text).ok().map(|m| m.version)
+    serde_json::from_str::<Manifest>(&text)
+        .ok()
+        .map(|m| m.version)
 }

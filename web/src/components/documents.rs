@@ -92,7 +92,10 @@ mod tests {
     #[test]
     fn backticks_mark_code() {
         let cases: [(&str, &[(bool, &str)]); 5] = [
-            ("a `MemTotal:` line", &[(false, "a "), (true, "MemTotal:"), (false, " line")]),
+            (
+                "a `MemTotal:` line",
+                &[(false, "a "), (true, "MemTotal:"), (false, " line")],
+            ),
             ("`free -m`", &[(true, "free -m")]),
             ("no quotes", &[(false, "no quotes")]),
             ("one ` alone", &[(false, "one ` alone")]),
