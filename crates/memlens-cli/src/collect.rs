@@ -436,6 +436,9 @@ fn collect_kubectl(bundle: &mut Bundle, node: &str) {
         args.push(KUBECTL_TIMEOUT);
         let shown = format!("kubectl {}", args.join(" "));
         match Command::new(&kubectl).args(&args).output() {
+            Ok(output) if output.status.success() && output.stdout.trim_ascii().is_empty() => {
+                bundle.notes.push(format!("`{shown}` printed nothing"));
+            }
             Ok(output) if output.status.success() => bundle.sections.push(Section {
                 header: Header::Command(shown),
                 body: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -638,8 +641,8 @@ rw,nsdelegate,memory_recursiveprot
 
     #[test]
     fn missing_pieces_are_named_and_the_rest_is_kept() {
-        // v2 without the memory controller, no mountinfo fallback match: only meminfo and the
-        // release; a container's top cgroup is flagged.
+        // Inside a container: the v2 mount shows the container's own cgroup, which has
+        // memory.current and no pods cgroup below it; both are said.
         let dir = node("40 1 0:38 /kubepods/pod1 /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
         dir.write("/sys/fs/cgroup/cgroup.controllers", "memory\n");
         dir.write("/sys/fs/cgroup/memory.stat", V2_STAT);

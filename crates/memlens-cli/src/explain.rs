@@ -109,9 +109,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     };
     let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(rendered.as_bytes())
-        .context("writing to standard output")?;
+    match stdout.write_all(rendered.as_bytes()) {
+        // A reader that stopped early (`| head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.context("writing to standard output")?,
+    }
     Ok(if report.has_errors() {
         ExitCode::from(1)
     } else {

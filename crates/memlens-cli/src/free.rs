@@ -467,12 +467,14 @@ mod tests {
         args.iter().map(|a| a.to_string()).collect()
     }
 
+    /// args → (tool, free's args, FILE)
+    type Case<'a> = (&'a [&'a str], Tool, &'a [&'a str], Option<&'a str>);
+
     #[test]
     fn memlens_options_and_the_file_are_taken_out() {
         let v3_17 = ProcpsVersion::new(3, 3, 17);
-        // args → (tool, free's args, FILE)
         #[rustfmt::skip]
-        let cases: &[(&[&str], Tool, &[&str], Option<&str>)] = &[
+        let cases: &[Case] = &[
             (&[], Tool::Procps(DEFAULT_PROCPS), &[], None),
             (&["-m", "meminfo"], Tool::Procps(DEFAULT_PROCPS), &["-m"], Some("meminfo")),
             (&["meminfo", "-m"], Tool::Procps(DEFAULT_PROCPS), &["-m"], Some("meminfo")),

@@ -14,7 +14,7 @@ use crate::meminfo::{self, Origin};
 pub struct Args {
     /// The procps-ng release to copy: 3.3.9, 3.3.10, 3.3.17, 4.0.2, … or a generation (v3_9,
     /// v3_10, v3, v4).
-    #[arg(long, value_name = "VERSION", default_value = "4.0.2")]
+    #[arg(long, value_name = "VERSION", default_value_t = DEFAULT_PROCPS.to_string())]
     procps: String,
 
     /// The unit of the memory lines, as top's own -E: k, m, g, t, p or e (3.3.13 and later;
@@ -46,10 +46,7 @@ Examples:
   ssh node cat /proc/meminfo | memlens top -";
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let version = match args.procps.as_str() {
-        "4.0.2" => DEFAULT_PROCPS,
-        other => parse_procps(other)?,
-    };
+    let version = parse_procps(&args.procps)?;
     let scale = match args.scale.as_deref() {
         None => None,
         Some(letter) => {

@@ -169,12 +169,33 @@ fn explain_every_field_case_in_every_format() {
 }
 
 #[test]
-fn colour_only_on_request_of_a_terminal() {
-    // Not a terminal here: never colour, with or without NO_COLOR.
+fn colour_only_on_a_terminal_and_never_with_no_color() {
     let file = format!("{FIELD}/C12/kubectl-top-node.txt");
+    // A pipe: never colour.
     for env in [&[][..], &[("NO_COLOR", "1")][..]] {
         let output = run_with(&["explain", &file], "", env);
         assert!(!stdout(&output).contains('\u{1b}'), "{env:?}");
+    }
+    // A terminal, made by script(1) (util-linux): colour unless NO_COLOR is set.
+    let command = format!("{BIN} explain {file}");
+    for (no_color, want) in [(false, true), (true, false)] {
+        let mut script = Command::new("script");
+        script
+            .args(["-qc", &command, "/dev/null"])
+            .env_remove("NO_COLOR");
+        if no_color {
+            script.env("NO_COLOR", "1");
+        }
+        let output = script
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("running script(1) for a terminal: {e}"));
+        let text = stdout(&output);
+        assert_eq!(
+            text.contains("\u{1b}[1mVerdict"),
+            want,
+            "NO_COLOR set: {no_color}\n{text}"
+        );
     }
 }
 

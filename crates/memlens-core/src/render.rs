@@ -708,7 +708,7 @@ pub fn markdown(report: &Report) -> String {
         let headers: Vec<&str> = table.fields.iter().map(|f| RowTable::header(f)).collect();
         let _ = writeln!(
             out,
-            "| {} | {} | |",
+            "| {} | {} | source |",
             table.key_header(),
             headers.join(" | ")
         );
