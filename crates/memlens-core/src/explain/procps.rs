@@ -454,7 +454,7 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
                     missing(
                         &id,
                         &label,
-                        c.missing.iter().map(|i| format!("{i:?}")).collect(),
+                        c.missing.iter().map(|i| ask_input(*i)).collect(),
                     )
                 }
             }

@@ -65,6 +65,8 @@ fn name_cues(doc: &Document, scores: &mut Scores) {
         "memory.usage_in_bytes" => Kind::Cgroup1MemoryUsageInBytes,
         "memory.max" => Kind::Cgroup2MemoryMax,
         "memory.limit_in_bytes" => Kind::Cgroup1MemoryLimitInBytes,
+        // `/proc/sys/kernel/osrelease`: the kernel release, as `uname -r` prints it.
+        "osrelease" => Kind::Version,
         _ => return,
     };
     scores.add(kind, 100, format!("named `{path}`"));

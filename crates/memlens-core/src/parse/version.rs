@@ -119,6 +119,9 @@ impl Versions {
 pub fn parse(doc: &Document, diags: &mut Diagnostics) -> Versions {
     let mut lines = Vec::new();
     let command = doc.command.as_deref().unwrap_or("");
+    // `/proc/sys/kernel/osrelease` holds what `uname -r` prints: a release alone.
+    let release_alone =
+        command.split_whitespace().any(|w| w == "uname") || doc.basename() == Some("osrelease");
     for line in &doc.lines {
         let text = line.text.trim();
         if text.is_empty() {
@@ -131,7 +134,7 @@ pub fn parse(doc: &Document, diags: &mut Diagnostics) -> Versions {
             );
             continue;
         }
-        match read_line(text, command) {
+        match read_line(text, command, release_alone) {
             Ok(Some((software, package, version))) => lines.push(VersionLine {
                 at: doc.at(line.no),
                 text: text.to_string(),
@@ -161,7 +164,11 @@ pub fn parse(doc: &Document, diags: &mut Diagnostics) -> Versions {
 type Read = (Software, Option<String>, Version);
 
 /// `Ok(None)`: not a version line; `Err(word)`: a version line whose number cannot be read.
-fn read_line<'a>(text: &'a str, command: &str) -> Result<Option<Read>, &'a str> {
+fn read_line<'a>(
+    text: &'a str,
+    command: &str,
+    release_alone: bool,
+) -> Result<Option<Read>, &'a str> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let version = |word: &'a str| parse_version(word).ok_or(word);
 
@@ -226,9 +233,9 @@ fn read_line<'a>(text: &'a str, command: &str) -> Result<Option<Read>, &'a str> 
     {
         return Ok(Some((Software::Kernel, None, v)));
     }
-    // `uname -r`: a release alone.
+    // `uname -r` or `/proc/sys/kernel/osrelease`: a release alone.
     if let [release] = words.as_slice()
-        && command.split_whitespace().any(|w| w == "uname")
+        && release_alone
     {
         return Ok(Some((Software::Kernel, None, version(release)?)));
     }
@@ -384,6 +391,23 @@ mod tests {
             .map(|l| (l.at.line, l.version.clone()));
         assert_eq!(free, Some((2, v(3, 3, Some(9), ""))));
         assert_eq!(versions.lines[0].package.as_deref(), Some("procps-ng"));
+        assert!(diags.list.is_empty(), "{:?}", diags.list);
+    }
+
+    #[test]
+    fn kernel_release_from_osrelease_file() {
+        let docs = read(
+            &[Source::paste(
+                "==> /proc/sys/kernel/osrelease <==\n6.1.0-18-amd64\n",
+            )],
+            &[],
+        );
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].kind, Kind::Version, "{:?}", docs[0].reasons);
+        let mut diags = Diagnostics::new(docs[0].id);
+        let versions = parse(&docs[0], &mut diags);
+        let kernel = versions.of(Software::Kernel).map(|l| l.version.clone());
+        assert_eq!(kernel, Some(v(6, 1, Some(0), "-18-amd64")));
         assert!(diags.list.is_empty(), "{:?}", diags.list);
     }
 }
