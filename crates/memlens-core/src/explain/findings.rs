@@ -86,6 +86,33 @@ pub(super) fn node(ev: &Evidence<'_>, out: &Out, f: &mut Findings) {
     stats_missing(ev, f);
     eviction(out, f);
     impossible(out, f);
+    mixed_sources(ev, f);
+}
+
+/// A `/proc/meminfo` that the node's own summary contradicts: two machines in one paste.
+fn mixed_sources(ev: &Evidence<'_>, f: &mut Findings) {
+    let Some((total, capacity, summary_at)) = super::node::meminfo_of_another_machine(ev) else {
+        return;
+    };
+    f.add(
+        FindingCode::MixedSources,
+        FindingSeverity::Warning,
+        40,
+        "The /proc/meminfo is from another machine than the kubelet's summary".to_string(),
+        format!(
+            "MemTotal × 1024 = {} bytes, but the summary's availableBytes + workingSetBytes = \
+             {capacity} bytes, and that sum is MemTotal × 1024 of the node the summary \
+             describes. The node's numbers here come from the summary; free, top and htop \
+             from the meminfo, so they describe different machines.",
+            total.value.saturating_mul(1024)
+        ),
+        &[CAPACITY],
+        vec![total.at, summary_at],
+        next(
+            "/proc/meminfo of the node the summary is from",
+            "kubectl debug node/NODE -it --image=busybox -- cat /proc/meminfo",
+        ),
+    );
 }
 
 fn percent(ev: &Evidence<'_>, out: &Out, f: &mut Findings) {
