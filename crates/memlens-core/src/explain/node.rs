@@ -34,6 +34,7 @@ pub(super) const EVICTION_AVAILABLE: &str = "eviction.memory_available_bytes";
 pub(super) const EVICTION_THRESHOLD: &str = "eviction.hard_threshold_bytes";
 pub(super) const EVICTION_ALLOCATABLE: &str = "eviction.allocatable_memory_available_bytes";
 pub(super) const TOP_TABLE: &str = "kubectl.top_node.table_text";
+pub(super) const PODS_LIMIT: &str = "kubelet.pods.limit_bytes";
 
 const ASK_ROOT_STAT_V2: &str = "the root cgroup's memory.stat (`cat /sys/fs/cgroup/memory.stat`)";
 const ASK_ROOT_STAT_V1: &str =
@@ -50,6 +51,7 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
     kubelet_node(ev, out);
     served_texts(ev, out);
     kubectl_node(ev, a, out);
+    system_containers(ev, out);
     eviction_signals(ev, a, out);
     per_node(ev, a, out);
 }
@@ -225,7 +227,6 @@ fn summary_memory<'a>(ev: &Evidence<'a>) -> Option<&'a crate::parse::summary::Me
 }
 
 /// The `pods` system container of the summary (the kubepods cgroup).
-#[allow(dead_code)]
 fn summary_pods<'a>(ev: &Evidence<'a>) -> Option<&'a crate::parse::summary::MemoryStats> {
     ev.summaries.iter().find_map(|s| {
         s.node.as_ref()?.system_containers.iter().find_map(|c| {
@@ -1122,18 +1123,148 @@ fn eviction_signals(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
                 ],
             ),
         },
-        _ => missing(
-            EVICTION_ALLOCATABLE,
-            label,
-            vec![
-                "the kubepods cgroup's memory.max or memory.limit_in_bytes, memory.current or \
-             memory.usage_in_bytes, and memory.stat (`head -n 100 \
-             /sys/fs/cgroup/kubepods.slice/memory.{max,current,stat}`)"
-                    .to_string(),
-            ],
-        ),
+        // The kubelet reads the signal from the summary's `pods` system container.
+        _ => match summary_pods(ev).and_then(|m| m.available_bytes.as_ref()) {
+            Some(available) => {
+                let d = Derived::new(
+                    available.value,
+                    "availableBytes of the pods system container",
+                    vec![ATerm::new("availableBytes", available.value)],
+                );
+                let at = available.at;
+                computed(
+                    EVICTION_ALLOCATABLE,
+                    label,
+                    Some(available.value),
+                    None,
+                    derivation(
+                        &d,
+                        "kubernetes pkg/kubelet/eviction/helpers.go: allocatableMemory.available \
+                         is the pods system container's availableBytes",
+                        &[],
+                        &|_| TermOrigin::line("bytes", Some(at)),
+                    ),
+                )
+            }
+            None => missing(
+                EVICTION_ALLOCATABLE,
+                label,
+                vec![
+                    "the kubepods cgroup's memory.max or memory.limit_in_bytes, memory.current or \
+                     memory.usage_in_bytes, and memory.stat (`head -n 100 \
+                     /sys/fs/cgroup/kubepods.slice/memory.{max,current,stat}`)"
+                        .to_string(),
+                ],
+            ),
+        },
     };
     out.push(q);
+}
+
+/// The summary's system containers (`kubelet`, `runtime`, `pods`, `misc`): their pasted
+/// readings, the inactive file pages each working set leaves out, and the kubepods limit that
+/// the `pods` container's numbers add up to.
+fn system_containers(ev: &Evidence<'_>, out: &mut Out) {
+    let containers = ev
+        .summaries
+        .iter()
+        .filter_map(|s| s.node.as_ref())
+        .flat_map(|n| &n.system_containers);
+    for c in containers {
+        let (Some(name), Some(m)) = (&c.name, &c.memory) else {
+            continue;
+        };
+        let name = &name.value;
+        let id = |field: &str| format!("kubelet.system_container.{name}.{field}");
+        let ask = vec![format!(
+            "the {name} cgroup's memory.stat and usage, to work it out (the summary only \
+             reports it)"
+        )];
+        for (field, what, pasted) in [
+            ("working_set_bytes", "working set", &m.working_set_bytes),
+            ("usage_bytes", "usage", &m.usage_bytes),
+            ("available_bytes", "availableBytes", &m.available_bytes),
+        ] {
+            let Some(p) = pasted else { continue };
+            let mut q = missing(
+                &id(field),
+                &format!("kubelet system container {name} {what} (/stats/summary)"),
+                ask.clone(),
+            );
+            q.observed = Some(observe(
+                None,
+                None,
+                Some(p.value),
+                &p.value.to_string(),
+                p.at,
+            ));
+            out.push(q);
+        }
+        let source = "kubernetes pkg/kubelet/stats/helper.go: workingSetBytes is usageBytes − \
+                      inactive file pages (cAdvisor setMemoryStats)";
+        if let (Some(usage), Some(ws)) = (&m.usage_bytes, &m.working_set_bytes)
+            && ws.value > 0
+            && let Some(value) = usage.value.checked_sub(ws.value)
+        {
+            let d = Derived::new(
+                value,
+                "usageBytes − workingSetBytes",
+                vec![
+                    ATerm::new("usageBytes", usage.value),
+                    ATerm::new("workingSetBytes", ws.value),
+                ],
+            );
+            let (u_at, w_at) = (usage.at, ws.at);
+            out.push(computed(
+                &id("inactive_file_bytes"),
+                &format!("Inactive file pages of system container {name}"),
+                Some(value),
+                None,
+                derivation(&d, source, &[], &|term| {
+                    TermOrigin::line(
+                        "bytes",
+                        Some(if term == "usageBytes" { u_at } else { w_at }),
+                    )
+                }),
+            ));
+        }
+        // availableBytes = Spec.Memory.Limit − workingSetBytes, and the pods container's limit
+        // is the kubepods cgroup's: capacity − system-reserved − kube-reserved (without the
+        // eviction threshold, which allocatable also subtracts).
+        if name == "pods"
+            && let (Some(avail), Some(ws)) = (&m.available_bytes, &m.working_set_bytes)
+            && let Some(limit) = avail.value.checked_add(ws.value)
+        {
+            let d = Derived::new(
+                limit,
+                "availableBytes + workingSetBytes",
+                vec![
+                    ATerm::new("availableBytes", avail.value),
+                    ATerm::new("workingSetBytes", ws.value),
+                ],
+            );
+            let (a_at, w_at) = (avail.at, ws.at);
+            out.push(computed(
+                PODS_LIMIT,
+                "kubepods cgroup limit (from the pods system container)",
+                Some(limit),
+                (limit % 1024 == 0).then(|| format!("{}Ki", limit / 1024)),
+                derivation(
+                    &d,
+                    "kubernetes pkg/kubelet/stats/helper.go: availableBytes = Spec.Memory.Limit \
+                     − workingSetBytes; kubernetes pkg/kubelet/cm/node_container_manager_linux.go \
+                     sets the kubepods limit to capacity − reserved",
+                    &[],
+                    &|term| {
+                        TermOrigin::line(
+                            "bytes",
+                            Some(if term == "availableBytes" { a_at } else { w_at }),
+                        )
+                    },
+                ),
+            ));
+        }
+    }
 }
 
 /// A pasted cell: its text, its value in the quantity's unit, its line.
