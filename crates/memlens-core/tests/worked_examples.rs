@@ -157,7 +157,7 @@ fn inputs(example: &str) -> Vec<Source> {
 }
 
 /// `(example, assumptions set by hand, check)`.
-type Row = (&'static str, &'static [(&'static str, &'static str)], Check);
+type Row = (&'static str, expect::Assume, Check);
 
 const KIB: u64 = 1024;
 
@@ -304,25 +304,12 @@ const ROWS: &[Row] = &[
 
 #[test]
 fn worked_examples_of_accounting_section_9() {
-    let mut reports = Vec::new();
+    let mut reports = expect::Cache::default();
     let mut failures = Failures::default();
     for (example, assume, check) in ROWS {
-        let key = (*example, *assume);
-        let index = match reports.iter().position(|(k, _, _)| *k == key) {
-            Some(i) => i,
-            None => {
-                let sources = inputs(example);
-                let names = sources
-                    .iter()
-                    .map(|s| s.name.clone().unwrap_or_default())
-                    .collect::<Vec<_>>();
-                reports.push((key, expect::run(&sources, assume), names));
-                reports.len() - 1
-            }
-        };
-        let (_, report, names) = &reports[index];
+        let explained = reports.get(example, assume, || inputs(example));
         let label = format!("§{example} {assume:?} {check:?}");
-        failures.record(&label, expect::check(report, names, check));
+        failures.record(&label, explained.check(check));
     }
     failures.finish();
 }

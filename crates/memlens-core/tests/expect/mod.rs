@@ -220,6 +220,57 @@ pub fn run(sources: &[Source], assume: &[(&str, &str)]) -> Report {
     explain(sources, &settings)
 }
 
+/// A report with the names of the sources it was explained from.
+pub struct Explained {
+    pub report: Report,
+    pub names: Vec<String>,
+}
+
+impl Explained {
+    pub fn new(sources: &[Source], assume: &[(&str, &str)]) -> Self {
+        Explained {
+            report: run(sources, assume),
+            names: sources
+                .iter()
+                .map(|s| s.name.clone().unwrap_or_default())
+                .collect(),
+        }
+    }
+
+    pub fn check(&self, c: &Check) -> Result<(), String> {
+        check(&self.report, &self.names, c)
+    }
+}
+
+/// Assumptions set by hand: `(key, value)` pairs.
+pub type Assume = &'static [(&'static str, &'static str)];
+
+/// Reports explained once per input name and assumptions.
+#[derive(Default)]
+pub struct Cache {
+    list: Vec<((&'static str, Assume), Explained)>,
+}
+
+impl Cache {
+    /// The report for `name` with `assume`, explaining `sources()` the first time.
+    pub fn get(
+        &mut self,
+        name: &'static str,
+        assume: Assume,
+        sources: impl FnOnce() -> Vec<Source>,
+    ) -> &Explained {
+        let key = (name, assume);
+        let index = match self.list.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                self.list.push((key, Explained::new(&sources(), assume)));
+                self.list.len() - 1
+            }
+        };
+        &self.list[index].1
+    }
+}
+
 /// Collects failures; panics at the end with every one of them.
 #[derive(Default)]
 pub struct Failures {
