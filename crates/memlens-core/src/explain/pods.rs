@@ -79,8 +79,9 @@ fn measured_pods(ev: &Evidence<'_>) -> Vec<Pod> {
                         Some((q, text.to_string(), at))
                     });
                 let Some(memory) = memory else { continue };
-                if pods[..from_api]
+                if pods
                     .iter()
+                    .take(from_api)
                     .any(|p| p.namespace == c.namespace && p.name == c.pod)
                 {
                     continue;
@@ -100,16 +101,18 @@ fn measured_pods(ev: &Evidence<'_>) -> Vec<Pod> {
                         pods.len() - 1
                     }
                 };
-                let containers = &mut pods[index].containers;
+                let Some(pod) = pods.get_mut(index) else {
+                    continue;
+                };
                 let measured = Measured {
                     name: c.container.to_string(),
                     cpu: None,
                     memory: Some(memory),
                 };
                 // A later scrape of the same container replaces the earlier sample.
-                match containers.iter_mut().find(|m| m.name == c.container) {
+                match pod.containers.iter_mut().find(|m| m.name == c.container) {
                     Some(existing) => *existing = measured,
-                    None => containers.push(measured),
+                    None => pod.containers.push(measured),
                 }
             }
         }
@@ -231,7 +234,10 @@ fn cells(pods: &[Pod], a: &Assumptions, containers: bool) -> Vec<Quantity> {
                 value,
                 Some(d.value.clone()),
                 Derivation {
-                    formula: format!("{} of the sum over the containers", d.formula),
+                    formula: match &row.container {
+                        Some(_) => d.formula.to_string(),
+                        None => format!("{} of the sum over the containers", d.formula),
+                    },
                     terms,
                     source: format!("{source}; numbers from {}", pod.source),
                     assumptions: vec![AssumptionKey::Kubectl],

@@ -602,6 +602,9 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
         .collect();
     let htop_mem = mem.as_ref().filter(|_| htop_absent.is_empty());
     let ask_htop = || {
+        if ev.meminfo().is_none() {
+            return ask_meminfo();
+        }
         htop_absent
             .iter()
             .map(|k| format!("the `{k}:` line of /proc/meminfo (`cat /proc/meminfo`)"))
