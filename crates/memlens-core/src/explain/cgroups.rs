@@ -100,6 +100,12 @@ fn one(files: &CgroupFiles<'_>, a: &Assumptions, out: &mut Out) {
     }
 
     match &usage {
+        // Without the cgroup's memory.stat nothing says how much of the usage is inactive.
+        Ok(_) if files.stat.is_none() => out.push(missing(
+            &id(name, "working_set_bytes"),
+            &label("Working set"),
+            vec![ask("memory.stat")],
+        )),
         Ok(u) => {
             let d = cadvisor::working_set(cgroup, u.value, stat);
             out.push(computed(

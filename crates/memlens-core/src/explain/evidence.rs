@@ -12,6 +12,7 @@ use crate::parse::log::KubeletLog;
 use crate::parse::meminfo::Meminfo;
 use crate::parse::metrics::{NodeMetricsList, PodMetricsList};
 use crate::parse::node::Nodes;
+use crate::parse::prometheus::Exposition;
 use crate::parse::summary::Summary;
 use crate::parse::top::Top;
 use crate::parse::version::Versions;
@@ -57,6 +58,8 @@ pub struct Evidence<'a> {
     pub nodes: Vec<&'a Nodes>,
     pub free: Vec<(&'a Document, &'a Free)>,
     pub top: Vec<(&'a Document, &'a Top)>,
+    /// Prometheus text: kubelet `/metrics/resource` and the like.
+    pub prometheus: Vec<&'a Exposition>,
 }
 
 impl<'a> Evidence<'a> {
@@ -117,6 +120,7 @@ impl<'a> Evidence<'a> {
                 Facts::KubectlNode(n) => ev.nodes.push(n),
                 Facts::Free(f) => ev.free.push((doc, f)),
                 Facts::Top(t) => ev.top.push((doc, t)),
+                Facts::Prometheus(p) => ev.prometheus.push(p),
                 _ => {}
             }
         }

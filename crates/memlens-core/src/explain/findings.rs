@@ -86,6 +86,33 @@ pub(super) fn node(ev: &Evidence<'_>, out: &Out, f: &mut Findings) {
     stats_missing(ev, f);
     eviction(out, f);
     impossible(out, f);
+    mixed_sources(ev, f);
+}
+
+/// A `/proc/meminfo` that the node's own summary contradicts: two machines in one paste.
+fn mixed_sources(ev: &Evidence<'_>, f: &mut Findings) {
+    let Some((total, capacity, summary_at)) = super::node::meminfo_of_another_machine(ev) else {
+        return;
+    };
+    f.add(
+        FindingCode::MixedSources,
+        FindingSeverity::Warning,
+        40,
+        "The /proc/meminfo is from another machine than the kubelet's summary".to_string(),
+        format!(
+            "MemTotal × 1024 = {} bytes, but the summary's availableBytes + workingSetBytes = \
+             {capacity} bytes, and that sum is MemTotal × 1024 of the node the summary \
+             describes. The node's numbers here come from the summary; free, top and htop \
+             from the meminfo, so they describe different machines.",
+            total.value.saturating_mul(1024)
+        ),
+        &[CAPACITY],
+        vec![total.at, summary_at],
+        next(
+            "/proc/meminfo of the node the summary is from",
+            "kubectl debug node/NODE -it --image=busybox -- cat /proc/meminfo",
+        ),
+    );
 }
 
 fn percent(ev: &Evidence<'_>, out: &Out, f: &mut Findings) {
@@ -267,6 +294,41 @@ fn working_set_parts(ev: &Evidence<'_>, out: &Out, f: &mut Findings) {
         let usage = out
             .get(&cgroups::id(&files.name, "usage_bytes"))
             .and_then(|q| q.value);
+        let ws_id = cgroups::id(&files.name, "working_set_bytes");
+        let active_key = if files.version == Some(CgroupVersion::V1) {
+            "total_active_file"
+        } else {
+            "active_file"
+        };
+        if let Some(ws) = out.get(&ws_id).and_then(|q| q.value)
+            && let Some(active) = stat.get(active_key)
+            && active.value > 0
+            && ws > 0
+            && active.value.saturating_mul(4) >= ws
+        {
+            let share = active.value as f64 / ws as f64 * 100.0;
+            f.add(
+                FindingCode::ActiveFileInWorkingSet,
+                FindingSeverity::Explanation,
+                50 + (share / 4.0) as u32,
+                format!(
+                    "{} of {}'s working set ({share:.1}%) is active page cache",
+                    mib(active.value),
+                    files.name
+                ),
+                format!(
+                    "The working set is usage minus inactive file pages only: file pages on the \
+                     active list ({active_key} = {} bytes) stay in it, so a workload that keeps \
+                     re-reading its files looks large. The kernel reclaims active cache under \
+                     pressure (after the inactive list), but the kubelet and kubectl top count \
+                     it.",
+                    active.value
+                ),
+                &[&ws_id],
+                vec![active.at],
+                None,
+            );
+        }
         if files.version != Some(CgroupVersion::V1)
             && let Some(slab) = stat.get("slab_reclaimable")
             && let Some(u) = usage
@@ -505,6 +567,60 @@ fn impossible(out: &Out, f: &mut Findings) {
                 vec![],
                 None,
             );
+        }
+    }
+}
+
+/// Findings about pods: a pod cgroup holding more than its containers, which `kubectl top pod`
+/// does not show.
+pub(super) fn pods(ev: &Evidence<'_>, f: &mut Findings) {
+    for exp in &ev.prometheus {
+        for scrape in 0..exp.scrapes() {
+            let resource = exp.kubelet_resource(scrape);
+            for pod in &resource.pods {
+                let Some(sample) = &pod.memory_working_set_bytes else {
+                    continue;
+                };
+                let Ok(pod_ws) = sample.bytes() else { continue };
+                let containers: Vec<u64> = resource
+                    .containers
+                    .iter()
+                    .filter(|c| c.namespace == pod.namespace && c.pod == pod.pod)
+                    .filter_map(|c| c.memory_working_set_bytes.as_ref()?.bytes().ok())
+                    .map(|v| v.value)
+                    .collect();
+                if containers.is_empty() {
+                    continue;
+                }
+                let sum = containers.iter().fold(0u64, |a, b| a.saturating_add(*b));
+                let gap = pod_ws.value.saturating_sub(sum);
+                // The pause container and the pod cgroup's own pages are well under a MiB.
+                if gap < 32 << 20 {
+                    continue;
+                }
+                let name = format!("{}/{}", pod.namespace, pod.pod);
+                f.add(
+                    FindingCode::PodSumOfContainers,
+                    FindingSeverity::Explanation,
+                    45,
+                    format!(
+                        "Pod {name}'s cgroup holds {} more than its containers: kubectl top pod \
+                         does not show it",
+                        mib(gap)
+                    ),
+                    format!(
+                        "pod_memory_working_set_bytes = {} bytes, the containers' working sets \
+                         add up to {sum}. kubectl top pod prints the sum of the containers (as \
+                         metrics-server serves them), while the kubelet ranks pods for eviction \
+                         by the pod cgroup's usage. Memory charged to the pod but to no running \
+                         container is typically page cache left by init containers that exited.",
+                        pod_ws.value
+                    ),
+                    &[&format!("kubectl.top_pod.{name}.memory_text")],
+                    vec![pod_ws.at],
+                    None,
+                );
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ mod cgroups;
 pub mod evidence;
 mod findings;
 mod node;
+mod pods;
 mod procps;
 
 use crate::account::term::{Derived, Num};
@@ -41,11 +42,13 @@ pub fn explain_parsed(docs: &[Document], parsed: &[Parsed], settings: &Settings)
     let mut out = Out::default();
     node::compute(&ev, &assumptions, &mut out);
     cgroups::compute(&ev, &assumptions, &mut out);
+    pods::compute(&ev, &assumptions, &mut out);
     procps::compute(&ev, &assumptions, &mut out);
 
     let mut f = findings::Findings::default();
     findings::node(&ev, &out, &mut f);
     findings::procps(&ev, &out, &mut f);
+    findings::pods(&ev, &mut f);
     findings::documents(docs, parsed, &mut f);
     let findings = f.ranked();
     let (bridges, composition) = bridge::compute(&ev, &assumptions, &out);

@@ -346,8 +346,27 @@ pub(crate) fn meminfo_kib(ev: &Evidence<'_>) -> Option<MemInfoKib> {
     ))
 }
 
-/// The flag sets whose text is reproduced for every generation.
-const FLAG_SETS: [&[&str]; 6] = [&[], &["-m"], &["-g"], &["-h"], &["-w"], &["-t"]];
+/// The lines htop's memory meter is made of.
+const HTOP_KEYS: [&str; 6] = [
+    "MemTotal",
+    "MemFree",
+    "Buffers",
+    "Cached",
+    "SReclaimable",
+    "Shmem",
+];
+
+/// The flag sets whose text is reproduced for every generation (`-h --si` because 3.3.x prints
+/// it wrong, see accounting.md §6.2).
+const FLAG_SETS: [&[&str]; 7] = [
+    &[],
+    &["-m"],
+    &["-g"],
+    &["-h"],
+    &["-h", "--si"],
+    &["-w"],
+    &["-t"],
+];
 
 pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
     let mem = meminfo_kib(ev);
@@ -430,11 +449,32 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
         out.push(q);
     }
 
+    // procps 4 falls back to MemFree only on kernels without MemAvailable (before 3.14); a
+    // pasted table with an available column shows that this one has it, so an excerpt without
+    // the line cannot give procps 4's used.
+    let available_shown = pasted
+        .iter()
+        .any(|p| p.available.as_ref().is_some_and(|a| a.0.1 > 0));
     for g in ProcpsGeneration::ALL {
         let id = format!("procps.used_bytes.{}", g.id());
         let label = format!("free used ({})", g.label());
         let v = g.representative();
         let mut q = match &mem {
+            Some(m)
+                if g == ProcpsGeneration::V4
+                    && available_shown
+                    && m.get(crate::account::MeminfoKey::MemAvailable).is_none() =>
+            {
+                missing(
+                    &id,
+                    &label,
+                    vec![
+                        "the `MemAvailable:` line of /proc/meminfo (`cat /proc/meminfo`): the \
+                         pasted free shows the kernel has it"
+                            .to_string(),
+                    ],
+                )
+            }
             Some(m) => {
                 let c = free_columns(m, v);
                 let (formula, keys) = column_rule(FreeColumn::Used, v);
@@ -552,9 +592,25 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
         out.push(q);
     }
 
-    // htop 3.3+ and the node_exporter panel.
+    // htop 3.3+ and the node_exporter panel. htop reads an absent line as 0, but a pasted
+    // excerpt that leaves a line out says nothing about it.
     let htop_version = a.htop.value;
-    let q = match &mem {
+    let htop_absent: Vec<&str> = HTOP_KEYS
+        .iter()
+        .copied()
+        .filter(|k| ev.meminfo().is_none_or(|m| m.get(k).is_none()))
+        .collect();
+    let htop_mem = mem.as_ref().filter(|_| htop_absent.is_empty());
+    let ask_htop = || {
+        if ev.meminfo().is_none() {
+            return ask_meminfo();
+        }
+        htop_absent
+            .iter()
+            .map(|k| format!("the `{k}:` line of /proc/meminfo (`cat /proc/meminfo`)"))
+            .collect::<Vec<_>>()
+    };
+    let q = match htop_mem {
         Some(m) => {
             let h = htop::htop_memory(m, htop_version);
             computed(
@@ -565,10 +621,10 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
                 meminfo_derivation_htop(ev, htop_version),
             )
         }
-        None => missing("htop.used_bytes", "htop used", ask_meminfo()),
+        None => missing("htop.used_bytes", "htop used", ask_htop()),
     };
     out.push(q);
-    let q = match &mem {
+    let q = match htop_mem {
         Some(m) => {
             let text = htop::meter_text(m, htop_version);
             let mut q = computed(
@@ -583,7 +639,7 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
             }
             q
         }
-        None => missing("htop.meter_text", "htop Mem meter", ask_meminfo()),
+        None => missing("htop.meter_text", "htop Mem meter", ask_htop()),
     };
     out.push(q);
     let q = match mem
