@@ -284,3 +284,53 @@ pub(crate) fn observe(
         note: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assumption(
+        report: &Report,
+        key: AssumptionKey,
+    ) -> (String, crate::report::AssumptionSource) {
+        let a = report
+            .assumptions
+            .iter()
+            .find(|a| a.key == key)
+            .expect("every key is listed");
+        (a.value.clone(), a.source)
+    }
+
+    #[test]
+    fn a_version_line_alone_sets_the_procps_generation() {
+        use crate::report::AssumptionSource::{Default, Detected};
+        let cases = [
+            ("free from procps-ng 4.0.2\n", "v4", Detected),
+            ("free from procps-ng 3.3.17\n", "v3", Detected),
+            ("free from procps-ng 3.3.9\n", "v3_9", Detected),
+            ("hello\n", "all", Default),
+        ];
+        for (text, value, source) in cases {
+            let report = explain(&[Source::paste(text)], &Settings::default());
+            assert_eq!(
+                assumption(&report, AssumptionKey::Procps),
+                (value.to_string(), source),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn set_values_win_and_bad_ones_are_refused() {
+        let mut settings = Settings::default();
+        settings.assume.set("procps", "3.3.17").unwrap();
+        let report = explain(&[Source::paste("free from procps-ng 4.0.2\n")], &settings);
+        assert_eq!(
+            assumption(&report, AssumptionKey::Procps),
+            ("v3".to_string(), crate::report::AssumptionSource::Set)
+        );
+        for (key, value) in [("procps", "banana"), ("nope", "1"), ("cgroup", "v3")] {
+            assert!(settings.assume.set(key, value).is_err(), "{key}={value}");
+        }
+    }
+}

@@ -103,22 +103,7 @@ pub(crate) fn used_rules(p: &PastedMem) -> Vec<UsedRule> {
 /// Every pasted `free` table and `top` summary.
 pub(crate) fn pasted(ev: &Evidence<'_>) -> Vec<PastedMem> {
     let mut out = Vec::new();
-    let version = ev.versions.iter().find_map(|v| {
-        v.lines.iter().find_map(|l| {
-            use crate::parse::version::Software;
-            matches!(
-                l.software,
-                Software::Free | Software::Top | Software::Procps
-            )
-            .then(|| {
-                ProcpsVersion::new(
-                    u16::try_from(l.version.major).unwrap_or(0),
-                    u16::try_from(l.version.minor).unwrap_or(0),
-                    u16::try_from(l.version.patch.unwrap_or(0)).unwrap_or(0),
-                )
-            })
-        })
-    });
+    let version = version_line(ev).map(|(v, _)| v);
     for (doc, free) in &ev.free {
         for table in &free.tables {
             let mut p = from_table(table);
@@ -335,7 +320,40 @@ pub(crate) fn detect(ev: &Evidence<'_>) -> Option<(ProcpsGeneration, String, Vec
             p.used.iter().map(|u| u.1).collect(),
         ));
     }
-    None
+    // No table, but a version line (`free -V`, as `memlens collect` prints it).
+    version_line(ev).map(|(v, at)| {
+        let g = v.generation();
+        (
+            g,
+            format!(
+                "a version line says procps {}.{}.{} ({})",
+                v.major,
+                v.minor,
+                v.patch,
+                g.label()
+            ),
+            vec![at],
+        )
+    })
+}
+
+/// A pasted `free -V` / `top -V` version and its line.
+fn version_line(ev: &Evidence<'_>) -> Option<(ProcpsVersion, At)> {
+    use crate::parse::version::Software;
+    ev.versions.iter().find_map(|v| {
+        v.lines.iter().find_map(|l| {
+            let procps = matches!(
+                l.software,
+                Software::Free | Software::Top | Software::Procps
+            );
+            let version = ProcpsVersion::new(
+                u16::try_from(l.version.major).ok()?,
+                u16::try_from(l.version.minor).ok()?,
+                u16::try_from(l.version.patch.unwrap_or(0)).ok()?,
+            );
+            procps.then_some((version, l.at))
+        })
+    })
 }
 
 /// The meminfo record the procps accounting reads.
