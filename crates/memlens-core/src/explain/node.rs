@@ -41,7 +41,7 @@ const ASK_ROOT_STAT_V1: &str =
     "the root cgroup's memory.stat (`cat /sys/fs/cgroup/memory/memory.stat`)";
 const ASK_ROOT_USAGE_V1: &str =
     "the root cgroup's usage (`cat /sys/fs/cgroup/memory/memory.usage_in_bytes`)";
-const ASK_MEMINFO: &str = "`/proc/meminfo` of the node (`cat /proc/meminfo`)";
+pub(super) const ASK_MEMINFO: &str = "`/proc/meminfo` of the node (`cat /proc/meminfo`)";
 const ASK_NODE: &str = "the node object (`kubectl get node NODE -o json`)";
 
 pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {

@@ -394,7 +394,7 @@ pub(super) fn compute(ev: &Evidence<'_>, a: &Assumptions, out: &mut Out) {
         let at = ev.meminfo().and_then(|m| m.get(key)).map(|e| e.at);
         TermOrigin::line("KiB", at)
     };
-    let ask_meminfo = || vec!["`/proc/meminfo` of the machine (`cat /proc/meminfo`)".to_string()];
+    let ask_meminfo = || vec![super::node::ASK_MEMINFO.to_string()];
 
     // Columns of the generation in force (the newest when every generation is reported).
     let shown = generation.unwrap_or(ProcpsGeneration::V4);
