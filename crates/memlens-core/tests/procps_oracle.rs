@@ -557,8 +557,9 @@ fn skip() -> bool {
 
 /// Says what the oracle did on the test's real standard error, so that it shows in
 /// `cargo test`'s output even when the test passes (the test harness captures `eprintln!`).
+/// The line starts on a line of its own: the harness may have printed half a line.
 fn report(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
+    let _ = std::io::stderr().write_all(format!("\n{line}\n").as_bytes());
 }
 
 fn quote(arg: &str) -> String {
