@@ -6,8 +6,9 @@
 //! The files come from a deterministic generator (a fixed-seed SplitMix64, no clock): the
 //! field pastes, hand-written cases, a product of the situations that matter (no
 //! `MemAvailable`, `MemAvailable` zero, equal to or above `MemTotal`, `used` going negative, no
-//! swap, swap free above total; totals from 0 KiB to past 2^63 bytes) and files whose every value
-//! sits next to a boundary of `free -h`, of `free`'s unit flags or of a `top` cell.
+//! swap, swap free above total; totals from 0 KiB to past 2^63 bytes), files whose every value
+//! sits next to a boundary of `free -h`, of `free`'s unit flags or of a `top` cell, and files
+//! that print negative values next to `free -h` boundaries.
 //!
 //! One `unshare` runs one file: a shell script starts `top -bn1 -E k|m|g|t|p|e` in the
 //! background, runs all `free` command lines, each followed by a marker line carrying its exit
@@ -114,7 +115,7 @@ const REFUSED: &[&[&str]] = &[
 
 /// Which files run the refused command lines.
 fn runs_refused(index: usize) -> bool {
-    index % 50 == 0
+    index.is_multiple_of(50)
 }
 
 /// A deterministic generator: SplitMix64 with a fixed seed.
@@ -452,6 +453,51 @@ fn hand_cases() -> Vec<Case> {
     ]
 }
 
+/// Negative values next to `free -h` boundaries (0.95, 1, 9.95, 10, 999.5 and 1024 units of
+/// K, M and G, both bases, and one KiB more): 4.x prints `used` negative when `MemFree` is above
+/// `MemTotal` and `MemAvailable` is 0, and the `Comm:` row's free when `Committed_AS` is above
+/// `CommitLimit`. Each file carries two.
+fn negative_cases() -> Vec<Case> {
+    let mut values = BTreeSet::new();
+    for base in [1000u64, 1024] {
+        for step in 1..=3 {
+            let unit = base.pow(step);
+            for (numerator, denominator) in [(95, 100), (1, 1), (995, 100), (10, 1), (1999, 2)]
+                .into_iter()
+                .chain([(1024, 1)])
+            {
+                let kib = unit * numerator / denominator / 1024;
+                values.extend([kib, kib + 1]);
+            }
+        }
+    }
+    let values: Vec<u64> = values.into_iter().filter(|v| *v > 0).collect();
+    let total = 4_194_304;
+    let limit = 1_000_000;
+    values
+        .chunks(2)
+        .enumerate()
+        .map(|(index, pair)| {
+            let used = pair.first().copied().unwrap_or(1);
+            let commit = pair.get(1).copied().unwrap_or(used);
+            Case::new(
+                &format!("negative boundary values {index}"),
+                &[
+                    ("MemTotal", total),
+                    ("MemFree", total + used),
+                    ("MemAvailable", 0),
+                    ("Buffers", 0),
+                    ("Cached", 0),
+                    ("SwapTotal", 0),
+                    ("SwapFree", 0),
+                    ("CommitLimit", limit),
+                    ("Committed_AS", limit + commit),
+                ],
+            )
+        })
+        .collect()
+}
+
 /// Every meminfo file the oracle runs, in a fixed order.
 fn cases() -> Vec<Case> {
     let mut rng = SplitMix64(0x006d_656d_6c65_6e73);
@@ -471,6 +517,8 @@ fn cases() -> Vec<Case> {
             }
         }
     }
+
+    cases.extend(negative_cases());
 
     // Each ladder value twice, in two shuffles, so it lands in two different fields.
     let ladder = ladder();
@@ -959,6 +1007,14 @@ fn generated_meminfo_files_cover_the_edge_cases() {
             "used negative in 4.x",
             |m| (free_columns(m, ProcpsVersion::new(4, 0, 2)).used as i64) < 0,
             20,
+        ),
+        (
+            "used negative at a -h boundary",
+            |m| {
+                let used = free_columns(m, ProcpsVersion::new(4, 0, 2)).used as i64;
+                used < 0 && [1024, 10_240, 1_048_576].contains(&used.unsigned_abs())
+            },
+            3,
         ),
         ("no swap lines", |m| m.swap_total.is_none(), 20),
         ("SwapTotal 0", |m| m.swap_total == Some(0), 20),
