@@ -326,6 +326,14 @@ impl Quantity {
         let whole = self.magnitude_at(0).ok_or(QuantityError::TooLarge)?;
         u64::try_from(whole).map_err(|_| QuantityError::TooLarge)
     }
+
+    /// The value in units of 10⁻⁹ as an `i128`, exact for every parsed quantity (parsing rounds
+    /// to whole nano-units); `None` past `i128`. Unlike [`Quantity::scaled_value`] it holds
+    /// fractions of values past 2⁶³ nano-units, such as `8.68Gi` (9320079032.32 bytes).
+    pub fn nanos(&self) -> Option<i128> {
+        let magnitude = i128::try_from(self.magnitude_at(-9)?).ok()?;
+        Some(if self.negative { -magnitude } else { magnitude })
+    }
 }
 
 impl fmt::Display for Quantity {

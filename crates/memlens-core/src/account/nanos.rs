@@ -7,15 +7,11 @@
 
 use crate::quantity::{Format, Quantity};
 
-/// A quantity's exact value in 10⁻⁹ units; `None` only for a fractional quantity past 2⁶³
-/// nanos or a negative one past that (no tool prints such values).
+/// A quantity's exact value in 10⁻⁹ units; `None` only past `i128` (about 1.7 × 10²⁰ units).
+/// Fractions of large values are kept: kubectl prints `8.68Gi` of usage (9320079032.32 bytes,
+/// `Value()` 9320079033) as `8888Mi`.
 pub fn of(q: &Quantity) -> Option<i128> {
-    if let Some(n) = q.scaled_value(-9) {
-        return Some(i128::from(n));
-    }
-    // Past 2^63 nanos (about 9.2 units), whole non-negative values through their byte count.
-    let whole = q.exact_bytes().ok()?;
-    i128::from(whole).checked_mul(1_000_000_000)
+    q.nanos()
 }
 
 /// `ceil(nanos / 10^(9 + scale))` — apimachinery's `ScaledValue` of an exact amount, rounding
@@ -78,7 +74,9 @@ mod tests {
                 "9223372036854775807",
                 Some(9223372036854775807 * 1_000_000_000),
             ),
-            ("20000000000.5", None),
+            // fractions past 2^63 nanos (kubectl top prints these; tests/kubectl_oracle.rs)
+            ("20000000000.5", Some(20_000_000_000_500_000_000)),
+            ("8.68Gi", Some(9_320_079_032_320_000_000)),
         ];
         for &(text, expected) in rows {
             let q = Quantity::parse(text);
