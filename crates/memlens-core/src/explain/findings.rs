@@ -87,6 +87,74 @@ pub(super) fn node(ev: &Evidence<'_>, out: &Out, f: &mut Findings) {
     eviction(out, f);
     impossible(out, f);
     mixed_sources(ev, f);
+    root_usage_rule(ev, out, f);
+}
+
+/// On cgroup v2 the root's usage depends on the container library the kubelet was built with:
+/// compute the working set under both rules and say which one the pasted numbers fit.
+fn root_usage_rule(ev: &Evidence<'_>, out: &Out, f: &mut Findings) {
+    use crate::account::cadvisor::{self, Cgroup, RootUsageRule};
+    let Some(root) = ev.root() else { return };
+    if root.version != Some(CgroupVersion::V2) {
+        return;
+    }
+    let (Some(stat), Some(m)) = (root.stat, ev.meminfo()) else {
+        return;
+    };
+    let ws_under = |rule| {
+        let usage = cadvisor::usage(Cgroup::V2Root(rule), None, stat, m).ok()?;
+        Some(cadvisor::working_set(Cgroup::V2Root(rule), usage.value, stat).value)
+    };
+    let (Some(new), Some(old)) = (
+        ws_under(RootUsageRule::AnonPlusFile),
+        ws_under(RootUsageRule::TotalMinusFree),
+    ) else {
+        return;
+    };
+    let pasted = out
+        .get(KUBELET_WS)
+        .and_then(|q| q.observed.as_ref())
+        .and_then(|o| o.value);
+    let fits = match pasted {
+        Some(p) if p == new => " The pasted working set matches anon + file: a kubelet of 1.29 \
+                                or later."
+            .to_string(),
+        Some(p) if p == old => " The pasted working set matches MemTotal − MemFree: a kubelet \
+                                built with runc 1.1.8 or older (1.28 or earlier). Set \
+                                `kubelet=1.28` to reproduce it."
+            .to_string(),
+        Some(p) => format!(
+            " The pasted working set ({p} bytes) matches neither exactly (a different sample); it \
+             is closer to {}.",
+            if p.abs_diff(new) <= p.abs_diff(old) {
+                "anon + file"
+            } else {
+                "MemTotal − MemFree"
+            }
+        ),
+        None => String::new(),
+    };
+    let gap = old.abs_diff(new);
+    f.add(
+        FindingCode::RootUsageRule,
+        FindingSeverity::Info,
+        40 + u32::from(gap >= 256 << 20) * 20,
+        format!(
+            "On cgroup v2 the node's working set is {} (kubelet ≥ 1.29) or {} (≤ 1.28)",
+            mib(new),
+            mib(old)
+        ),
+        format!(
+            "The v2 root cgroup has no memory.current, so the container library makes one up: \
+             runc 1.1.9 and later (kubelet 1.29+) use anon + file of the root memory.stat, older \
+             runc used (MemTotal − MemFree) × 1024, which also counts kernel memory and slab. \
+             The two rules differ by {} here.{fits}",
+            mib(gap)
+        ),
+        &[KUBELET_WS, CADVISOR_WS],
+        stat.get("anon").into_iter().map(|v| v.at).collect(),
+        None,
+    );
 }
 
 /// A `/proc/meminfo` that the node's own summary contradicts: two machines in one paste.

@@ -321,6 +321,47 @@ mod tests {
     }
 
     #[test]
+    fn the_root_usage_rule_finding_names_the_rule_the_paste_fits() {
+        // MemTotal − MemFree = 6000 MiB; anon + file = 5000 MiB; inactive_file 3000 MiB.
+        let raw = "==> /proc/meminfo <==\nMemTotal: 8388608 kB\nMemFree: 2244608 kB\n\
+                   ==> /sys/fs/cgroup/memory.stat <==\nanon 1073741824\nfile 4169138176\n\
+                   inactive_file 3145728000\n";
+        let cases = [
+            ("", None),
+            (
+                "\n$ kubectl get --raw /api/v1/nodes/n/proxy/stats/summary | jq .node.memory\n{\"workingSetBytes\": 2097152000}\n",
+                Some("anon + file"),
+            ),
+            (
+                "\n$ kubectl get --raw /api/v1/nodes/n/proxy/stats/summary | jq .node.memory\n{\"workingSetBytes\": 3145728000}\n",
+                Some("MemTotal − MemFree"),
+            ),
+        ];
+        for (summary, fits) in cases {
+            let report = explain(
+                &[Source::paste(format!("{raw}{summary}"))],
+                &Settings::default(),
+            );
+            let f = report
+                .finding(crate::report::FindingCode::RootUsageRule)
+                .unwrap_or_else(|| panic!("no root_usage_rule finding for {summary:?}"));
+            assert!(
+                f.summary.contains("2000.0 MiB") && f.summary.contains("3000.0 MiB"),
+                "{}",
+                f.summary
+            );
+            match fits {
+                Some(rule) => assert!(
+                    f.explanation.contains(&format!("matches {rule}")),
+                    "{}",
+                    f.explanation
+                ),
+                None => assert!(!f.explanation.contains("matches"), "{}", f.explanation),
+            }
+        }
+    }
+
+    #[test]
     fn set_values_win_and_bad_ones_are_refused() {
         let mut settings = Settings::default();
         settings.assume.set("procps", "3.3.17").unwrap();
