@@ -145,7 +145,7 @@ impl Load {
 
     /// Whether every field is a whole number of pages.
     fn page_aligned(&self) -> bool {
-        self.fields().iter().all(|v| v % PAGE_KIB == 0)
+        self.fields().iter().all(|v| v.is_multiple_of(PAGE_KIB))
     }
 
     /// All file pages: both file lists and shared memory (`file` of `memory.stat`).
@@ -640,9 +640,9 @@ impl NodeModel {
                 self.mem_total_kib
             ));
         }
-        if self.mem_total_kib % PAGE_KIB != 0
+        if !self.mem_total_kib.is_multiple_of(PAGE_KIB)
             || !self.load.page_aligned()
-            || self.buffers_kib % PAGE_KIB != 0
+            || !self.buffers_kib.is_multiple_of(PAGE_KIB)
         {
             problems.push("a size is not a whole number of 4 KiB pages".to_string());
         }
