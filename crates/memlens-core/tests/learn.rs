@@ -11,6 +11,7 @@ use memlens_core::input::{self, Severity, Source};
 use memlens_core::learn::model::NodeModel;
 use memlens_core::learn::narrative::{placeholders, render_text};
 use memlens_core::learn::{Scenario, entry, scenario, scenarios, stages};
+use memlens_core::parse::cgroup::CgroupVersion;
 use memlens_core::parse::{self, Facts};
 use memlens_core::report::{Agreement, FindingCode, Report};
 
@@ -206,6 +207,52 @@ fn every_pasted_number_agrees_with_its_recomputation() {
                 .and_then(|q| q.observed.as_ref())
                 .is_some_and(|o| o.agrees == Agreement::Differs);
             assert!(differs, "{}: `{id}` was expected to differ ({why})", s.id);
+        }
+    }
+}
+
+/// The model writes consistent documents on either hierarchy, not only the one each scenario
+/// picked: every scenario again with the other cgroup version.
+#[test]
+fn every_model_also_agrees_on_the_other_cgroup_version() {
+    for s in scenarios() {
+        let mut other = s.clone();
+        other.model.cgroup = match s.model.cgroup {
+            CgroupVersion::V1 => CgroupVersion::V2,
+            CgroupVersion::V2 => CgroupVersion::V1,
+        };
+        other.assumptions = other
+            .assumptions
+            .into_iter()
+            .map(|(k, v)| match k.as_str() {
+                "cgroup" if v == "v1" => (k, "v2".to_string()),
+                "cgroup" => (k, "v1".to_string()),
+                _ => (k, v),
+            })
+            .collect();
+        let want: Vec<&str> = other
+            .model
+            .documents()
+            .iter()
+            .map(|d| d.kind.as_str())
+            .collect();
+        let r = report_of(&other);
+        let got: Vec<&str> = r.documents.iter().map(|d| d.kind.as_str()).collect();
+        assert_eq!(got, want, "{} on the other version", s.id);
+        assert!(!r.has_errors(), "{} on the other version", s.id);
+        for q in &r.quantities {
+            if let Some(o) = &q.observed {
+                assert_eq!(
+                    o.agrees,
+                    Agreement::Agrees,
+                    "{} on the other version: `{}` pasted {:?}, recomputed {:?} / {:?}",
+                    s.id,
+                    q.id,
+                    o.text,
+                    q.value,
+                    q.text
+                );
+            }
         }
     }
 }

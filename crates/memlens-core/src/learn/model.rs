@@ -359,6 +359,15 @@ impl Counters {
     }
 }
 
+/// Who holds a cgroup's pages, for v1's local keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    /// Its own tasks (a container): the local keys are the hierarchical ones.
+    Tasks,
+    /// Its children only (kubepods, a pod): the local keys are 0.
+    Children,
+}
+
 /// cgroup v1 `memory.stat`: the local keys, the limit, then the hierarchical `total_*` keys.
 fn stat_v1(local: &Counters, total: &Counters, limit: u64) -> Vec<(String, u64)> {
     let mut lines: Vec<(String, u64)> = local
@@ -922,8 +931,18 @@ impl NodeModel {
         dir.strip_prefix(mount).unwrap_or(dir).to_string()
     }
 
-    /// The three files of a non-root cgroup: usage, limit, `memory.stat`.
-    fn cgroup_files(&self, dir: &str, load: &Load, limit: Option<u64>) -> Vec<GeneratedDoc> {
+    /// The three files of a non-root cgroup: usage, limit, `memory.stat`. `scope` says whether
+    /// the cgroup's own tasks hold its pages (a container) or its children do (kubepods, a
+    /// pod), and `ancestor_limit` is the lowest limit above it, for v1's
+    /// `hierarchical_memory_limit`.
+    fn cgroup_files(
+        &self,
+        dir: &str,
+        load: &Load,
+        limit: Option<u64>,
+        scope: Scope,
+        ancestor_limit: Option<u64>,
+    ) -> Vec<GeneratedDoc> {
         let c = Counters::of(load);
         let stat_text = |lines: Vec<(String, u64)>| {
             lines
@@ -955,6 +974,14 @@ impl NodeModel {
                 ),
             ],
             CgroupVersion::V1 => {
+                let hierarchical = match (limit, ancestor_limit) {
+                    (Some(a), Some(b)) => a.min(b),
+                    (a, b) => a.or(b).unwrap_or(V1_UNLIMITED),
+                };
+                let local = match scope {
+                    Scope::Tasks => c,
+                    Scope::Children => Counters::default(),
+                };
                 let limit = limit.unwrap_or(V1_UNLIMITED);
                 vec![
                     GeneratedDoc::file(
@@ -969,9 +996,7 @@ impl NodeModel {
                     ),
                     GeneratedDoc::file(
                         format!("{dir}/memory.stat"),
-                        // The model charges nothing to a non-root cgroup's own tasks but the
-                        // containers', so local and hierarchical keys agree for leaves only.
-                        stat_text(stat_v1(&c, &c, limit)),
+                        stat_text(stat_v1(&local, &c, hierarchical)),
                         Kind::Cgroup1MemoryStat,
                     ),
                 ]
@@ -1445,16 +1470,33 @@ impl NodeModel {
                 ));
             }
         }
+        let kubepods_limit = self.kubepods_limit();
         docs.extend(self.cgroup_files(
             &self.kubepods_dir(),
             &self.kubepods_load(),
-            Some(self.kubepods_limit()),
+            Some(kubepods_limit),
+            Scope::Children,
+            None,
         ));
         if let (Some(pod), Some((pod_dir, container_dirs))) = (&self.pod, self.pod_dirs()) {
             let mib = |m: u64| m.saturating_mul(1 << 20);
-            docs.extend(self.cgroup_files(&pod_dir, &pod.load(), pod.limit_mib().map(mib)));
+            let pod_limit = pod.limit_mib().map(mib);
+            docs.extend(self.cgroup_files(
+                &pod_dir,
+                &pod.load(),
+                pod_limit,
+                Scope::Children,
+                Some(kubepods_limit),
+            ));
+            let above = pod_limit.map_or(kubepods_limit, |l| l.min(kubepods_limit));
             for (c, dir) in pod.containers.iter().zip(&container_dirs) {
-                docs.extend(self.cgroup_files(dir, &c.load, c.limit_mib.map(mib)));
+                docs.extend(self.cgroup_files(
+                    dir,
+                    &c.load,
+                    c.limit_mib.map(mib),
+                    Scope::Tasks,
+                    Some(above),
+                ));
             }
             if pod.mixed_read
                 && let Some(first) = pod.containers.first()
