@@ -144,6 +144,33 @@ fn every_model_is_whole_and_its_meminfo_adds_up() {
     }
 }
 
+/// A model is data the page may let people edit: absurd sizes must not panic, only give
+/// absurd documents (and problems).
+#[test]
+fn extreme_models_write_a_bundle_without_panicking() {
+    let Some(base) = scenario("top-pod-vs-pod-cgroup") else {
+        panic!("no top-pod-vs-pod-cgroup scenario");
+    };
+    let huge = u64::MAX / 3;
+    let mut models = Vec::new();
+    for total in [0, 4, huge, u64::MAX] {
+        let mut m = base.model.clone();
+        m.mem_total_kib = total;
+        m.load.anon_kib = huge;
+        m.load.inactive_file_kib = huge;
+        m.hugepages_2mi = huge;
+        m.kubepods_percent = 250;
+        m.reserved.system_mib = huge;
+        models.push(m);
+    }
+    for m in models {
+        assert!(!m.problems().is_empty(), "{}", m.mem_total_kib);
+        let bundle = m.bundle();
+        let report = explain::explain(&[Source::paste(bundle)], &Settings::default());
+        assert!(!report.documents.is_empty());
+    }
+}
+
 #[test]
 fn every_document_reads_as_the_kind_the_model_wrote() {
     for s in scenarios() {

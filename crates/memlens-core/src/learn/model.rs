@@ -224,12 +224,12 @@ impl Counters {
         let parts = KernelParts::of(load.kernel_other_kib);
         let inactive_anon_only = page(load.anon_kib / 8);
         // Event counters: plausible multiples of the pages the load touched.
-        let anon_pages = (load.anon_kib + load.shmem_kib) / PAGE_KIB;
-        let file_pages = (load.active_file_kib + load.inactive_file_kib) / PAGE_KIB;
+        let anon_pages = load.anon_kib.saturating_add(load.shmem_kib) / PAGE_KIB;
+        let file_pages = load.active_file_kib.saturating_add(load.inactive_file_kib) / PAGE_KIB;
         Counters {
             anon: bytes(load.anon_kib),
             file: bytes(load.file_kib()),
-            kernel: bytes(load.slab_kib() + load.kernel_other_kib),
+            kernel: bytes(load.slab_kib().saturating_add(load.kernel_other_kib)),
             kernel_stack: bytes(parts.kernel_stack_kib),
             pagetables: bytes(parts.pagetables_kib),
             percpu: bytes(parts.percpu_kib),
@@ -237,13 +237,16 @@ impl Counters {
             shmem: bytes(load.shmem_kib),
             file_mapped: bytes(page(load.active_file_kib / 4)),
             file_dirty: bytes(page(load.inactive_file_kib / 64)),
-            inactive_anon: bytes(inactive_anon_only + load.shmem_kib),
+            inactive_anon: bytes(inactive_anon_only.saturating_add(load.shmem_kib)),
             active_anon: bytes(load.anon_kib - inactive_anon_only),
             inactive_file: bytes(load.inactive_file_kib),
             active_file: bytes(load.active_file_kib),
             slab_reclaimable: bytes(load.slab_reclaimable_kib),
             slab_unreclaimable: bytes(load.slab_unreclaimable_kib),
-            pgfault: anon_pages * 3 + file_pages + 1000,
+            pgfault: anon_pages
+                .saturating_mul(3)
+                .saturating_add(file_pages)
+                .saturating_add(1000),
             pgmajfault: file_pages / 32 + 10,
         }
     }
@@ -275,7 +278,9 @@ impl Counters {
     /// `memory.current` of a non-root cgroup v2: every charged page, kernel memory included
     /// (the model has no socket buffers).
     fn current_v2(&self) -> u64 {
-        self.anon + self.file + self.kernel
+        self.anon
+            .saturating_add(self.file)
+            .saturating_add(self.kernel)
     }
 
     /// cgroup v2 `memory.stat`, keys in the kernel's order (mm/memcontrol.c `memory_stat_format`).
@@ -307,7 +312,11 @@ impl Counters {
             ("unevictable", 0),
             ("slab_reclaimable", self.slab_reclaimable),
             ("slab_unreclaimable", self.slab_unreclaimable),
-            ("slab", self.slab_reclaimable + self.slab_unreclaimable),
+            (
+                "slab",
+                self.slab_reclaimable
+                    .saturating_add(self.slab_unreclaimable),
+            ),
             ("workingset_refault_anon", 0),
             ("workingset_refault_file", self.pgmajfault / 2),
             ("workingset_activate_anon", 0),
@@ -331,7 +340,7 @@ impl Counters {
 
     /// The v1 keys of one scope, unprefixed (mm/memcontrol-v1.c `memcg1_stat_format`).
     fn v1_keys(&self) -> Vec<(&'static str, u64)> {
-        let pages = (self.anon + self.file) / 4096;
+        let pages = self.anon.saturating_add(self.file) / 4096;
         vec![
             ("cache", self.file),
             ("rss", self.anon),
@@ -340,7 +349,7 @@ impl Counters {
             ("mapped_file", self.file_mapped),
             ("dirty", self.file_dirty),
             ("writeback", 0),
-            ("pgpgin", pages * 2),
+            ("pgpgin", pages.saturating_mul(2)),
             ("pgpgout", pages),
             ("pgfault", self.pgfault),
             ("pgmajfault", self.pgmajfault),
@@ -355,7 +364,9 @@ impl Counters {
     /// `memory.usage_in_bytes` of a non-root v1 cgroup: pages plus kernel memory, which v1
     /// charges to the same counter.
     fn usage_v1(&self) -> u64 {
-        self.anon + self.file + self.kernel
+        self.anon
+            .saturating_add(self.file)
+            .saturating_add(self.kernel)
     }
 }
 
@@ -693,15 +704,27 @@ impl NodeModel {
             .saturating_add(l.inactive_file_kib)
             .saturating_sub(self.buffers_kib)
             .saturating_add(l.shmem_kib);
-        let active = kib(n.active_anon) + l.active_file_kib;
-        let inactive = kib(n.inactive_anon) + l.inactive_file_kib;
+        let active = kib(n.active_anon).saturating_add(l.active_file_kib);
+        let inactive = kib(n.inactive_anon).saturating_add(l.inactive_file_kib);
+        // mm/util.c vm_commit_limit, in pages: (RAM − hugepages) × ratio / 100 (+ swap, none).
+        let ram_pages = self.mem_total_kib.saturating_sub(self.hugetlb_kib()) / PAGE_KIB;
         let commit_limit =
-            self.mem_total_kib.saturating_sub(self.hugetlb_kib()) * OVERCOMMIT_RATIO / 100;
-        let committed = page(l.anon_kib + l.anon_kib / 2 + l.shmem_kib);
+            u64::try_from(u128::from(ram_pages) * u128::from(OVERCOMMIT_RATIO) / 100)
+                .unwrap_or(u64::MAX)
+                .saturating_mul(PAGE_KIB);
+        let committed = page(
+            l.anon_kib
+                .saturating_add(l.anon_kib / 2)
+                .saturating_add(l.shmem_kib),
+        );
         // The direct map covers RAM in 4 KiB, 2 MiB and 1 GiB pieces; it describes page
         // tables, not use, and covers a little more than MemTotal.
         let direct_4k = 180_224;
-        let direct_2m = (self.mem_total_kib + 262_144 - direct_4k).div_ceil(2048) * 2048;
+        let direct_2m = self
+            .mem_total_kib
+            .saturating_add(262_144 - direct_4k)
+            .div_ceil(2048)
+            .saturating_mul(2048);
         let line = |key, value| MeminfoLine {
             key,
             value,
@@ -876,7 +899,7 @@ impl NodeModel {
     /// kernel reports for the root (mm/memcontrol-v1.c `mem_cgroup_usage`).
     fn root_usage_v1(&self) -> u64 {
         let node = Counters::of(&self.load);
-        node.file + node.anon
+        node.file.saturating_add(node.anon)
     }
 
     /// The node's `/stats/summary` memory block, from the root's files by the core's cAdvisor
@@ -1648,4 +1671,112 @@ fn pretty(value: &Value) -> String {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> NodeModel {
+        NodeModel {
+            name: "n".to_string(),
+            mem_total_kib: 1_048_576,
+            load: Load {
+                active_file_kib: 200_000,
+                inactive_file_kib: 100_000,
+                slab_reclaimable_kib: 40_000,
+                ..Load::default()
+            },
+            buffers_kib: 0,
+            hugepages_2mi: 0,
+            kubepods_percent: 50,
+            reserved: Reserved::default(),
+            cgroup: CgroupVersion::V2,
+            kubelet: KubeVersion {
+                major: 1,
+                minor: 30,
+                patch: Some(0),
+            },
+            kubectl: KubeVersion {
+                major: 1,
+                minor: 34,
+                patch: None,
+            },
+            runtime: Runtime::Containerd,
+            cpu_cores: 1,
+            cpu_usage_nanocores: 1,
+            pod: None,
+            tools: Vec::new(),
+            metrics_resource: false,
+        }
+    }
+
+    #[test]
+    fn watermarks_and_mem_available_by_hand() {
+        let m = small();
+        // min = √(16 × 1048576) = 4096; step = max(4096 / 4, 1048576 / 1000) = 1048.
+        assert_eq!(
+            m.watermarks(),
+            Watermarks {
+                min_kib: 4096,
+                low_kib: 5144,
+                high_kib: 6192,
+            }
+        );
+        // In pages: free 177144 − high 1548 + cache 75000 − min(37500, low 1286)
+        // + slab 10000 − min(5000, 1286) = 258024 pages.
+        assert_eq!(m.mem_free_kib(), 708_576);
+        assert_eq!(m.mem_available_kib(), 258_024 * 4);
+    }
+
+    #[test]
+    fn meminfo_lines_are_laid_out_as_the_kernel_prints_them() {
+        let mut m = small();
+        m.hugepages_2mi = 3;
+        let text = m.meminfo_text();
+        let lines = [
+            "MemTotal:        1048576 kB",
+            "HardwareCorrupted:     0 kB",
+            "VmallocTotal:   34359738367 kB",
+            "HugePages_Total:       3",
+            "Hugepagesize:       2048 kB",
+            "Hugetlb:            6144 kB",
+        ];
+        for line in lines {
+            assert!(text.lines().any(|l| l == line), "{line:?} not in\n{text}");
+        }
+    }
+
+    #[test]
+    fn problems_name_what_does_not_fit() {
+        let cases: &[(&str, fn(&mut NodeModel), &str)] = &[
+            ("fits", |_| {}, ""),
+            (
+                "too much",
+                |m| m.load.anon_kib = 2_000_000,
+                "more than MemTotal",
+            ),
+            (
+                "odd size",
+                |m| m.load.anon_kib = 6,
+                "whole number of 4 KiB pages",
+            ),
+            (
+                "buffers",
+                |m| m.buffers_kib = 400_000,
+                "Buffers is larger than Active(file)",
+            ),
+            ("share", |m| m.kubepods_percent = 101, "over 100%"),
+        ];
+        for (name, change, want) in cases {
+            let mut m = small();
+            change(&mut m);
+            let problems = m.problems().join("; ");
+            if want.is_empty() {
+                assert_eq!(problems, "", "{name}");
+            } else {
+                assert!(problems.contains(want), "{name}: {problems}");
+            }
+        }
+    }
 }
