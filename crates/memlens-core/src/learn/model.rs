@@ -1749,7 +1749,8 @@ mod tests {
 
     #[test]
     fn problems_name_what_does_not_fit() {
-        let cases: &[(&str, fn(&mut NodeModel), &str)] = &[
+        type Change = fn(&mut NodeModel);
+        let cases: &[(&str, Change, &str)] = &[
             ("fits", |_| {}, ""),
             (
                 "too much",
