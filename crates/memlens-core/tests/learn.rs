@@ -731,3 +731,35 @@ fn every_field_the_parsers_read_has_a_glossary_entry() {
     let missing: Vec<&String> = keys.iter().filter(|k| entry(k).is_none()).collect();
     assert!(missing.is_empty(), "no glossary entry for {missing:?}");
 }
+
+/// Derivations name their terms as the kernel does, so the page can link each term read from
+/// `/proc/meminfo` or `memory.stat` to its glossary entry.
+#[test]
+fn every_term_read_from_meminfo_or_memory_stat_links_to_the_glossary() {
+    let field_kinds = ["meminfo", "cgroup1.memory.stat", "cgroup2.memory.stat"];
+    let mut unlinked = BTreeSet::new();
+    let mut linked = 0;
+    for s in scenarios() {
+        let r = report_of(&s);
+        for q in &r.quantities {
+            let Some(d) = &q.derivation else { continue };
+            for t in &d.terms {
+                let Some(at) = t.at else { continue };
+                let kind = r
+                    .documents
+                    .iter()
+                    .find(|d| d.id == at.doc)
+                    .map(|d| d.kind.as_str());
+                if kind.is_some_and(|k| field_kinds.contains(&k)) {
+                    if entry(&t.name).is_some() {
+                        linked += 1;
+                    } else {
+                        unlinked.insert(format!("{} (in {})", t.name, q.id));
+                    }
+                }
+            }
+        }
+    }
+    assert!(linked > 100, "only {linked} linked terms");
+    assert!(unlinked.is_empty(), "no glossary entry for {unlinked:?}");
+}
