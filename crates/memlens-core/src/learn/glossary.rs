@@ -151,6 +151,15 @@ const SHMEM: Used = &[
     (NodeWorkingSetOld, All),
     (CgroupWorkingSet, All),
 ];
+/// All slab: the unreclaimable part is used to every node tool, the reclaimable part only to
+/// procps 4 (in part) and the MemTotal − MemFree rule.
+const SLAB: Used = &[
+    (FreeV3, Part),
+    (FreeV4, Part),
+    (Htop, Part),
+    (NodeWorkingSetOld, All),
+    (CgroupWorkingSet, All),
+];
 const RECLAIMABLE_SLAB: Used = &[
     (FreeV4, Part),
     (NodeWorkingSetOld, All),
@@ -374,7 +383,7 @@ const MEMINFO: &[Row] = &[
         "Zswap",
         "5.19",
         "RAM used by the compressed swap cache (zswap) to hold swapped-out pages.",
-        UNCHARGED,
+        KERNEL,
     ),
     kib(
         "Zswapped",
@@ -426,7 +435,7 @@ const MEMINFO: &[Row] = &[
         "Slab",
         "2.6 or earlier",
         "The kernel's slab caches: SReclaimable + SUnreclaim.",
-        KERNEL,
+        SLAB,
     ),
     kib(
         "SReclaimable",
@@ -464,7 +473,7 @@ const MEMINFO: &[Row] = &[
         "SecPageTables",
         "6.0",
         "Secondary page tables, such as KVM's for guests and IOMMU tables.",
-        UNCHARGED,
+        KERNEL,
     ),
     kib(
         "Quicklists",

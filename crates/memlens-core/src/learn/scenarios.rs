@@ -560,8 +560,8 @@ fn cgroup_v2_old_runc() -> Scenario {
             "The v2 root has no usage file",
             format!(
                 "cgroup v2 has no memory.current for the root, so the container library invents \
-                 the root's usage. A kubelet of 1.28 or older (runc up to 1.1.8) takes MemTotal \
-                 − MemFree from /proc/meminfo: {}.",
+                 the root's usage. A kubelet built with runc 1.1.8 or older (1.28 and earlier, as \
+                 far as known) takes MemTotal − MemFree from /proc/meminfo: {}.",
                 q(USAGE)
             ),
             &[USAGE],
@@ -712,7 +712,7 @@ fn percent_of_allocatable() -> Scenario {
             "Of capacity",
             format!(
                 "`kubectl top node --show-capacity` divides by capacity instead: {}. free's \
-                 used, {}, is of MemTotal, {}, and counts other pages again.",
+                 used, {}, is a share of MemTotal, {}, and counts different pages.",
                 q(TOP_PERCENT_CAPACITY),
                 q(USED_V4),
                 q(TOTAL)
@@ -779,9 +779,9 @@ fn eviction_near() -> Scenario {
         step(
             "free sees a little more room",
             format!(
-                "free says {} available: MemAvailable counts the free pages and the half of the \
-                 cache the kernel expects to reclaim, while the kubelet takes out only inactive \
-                 file pages. Its used is {}.",
+                "free says {} available: MemAvailable counts free pages plus the page cache and \
+                 reclaimable slab the kernel expects to reclaim, active cache included, while \
+                 the kubelet takes out only inactive file pages. Its used is {}.",
                 q(AVAILABLE),
                 q(USED_V4)
             ),
@@ -1122,8 +1122,9 @@ fn top_pod_vs_pod_cgroup() -> Scenario {
         step(
             "Why it matters",
             format!(
-                "The pod's limit, {}, applies to the whole cgroup, and the kubelet ranks pods for \
-                 eviction by the pod's usage: the pod is larger than kubectl top pod says.",
+                "The pod's limit, {}, applies to the whole cgroup, init containers' cache \
+                 included: the pod is closer to it than kubectl top pod suggests, although the \
+                 kernel reclaims that cache before it kills anything.",
                 q(&cgroup_id(&pod, "limit_bytes"))
             ),
             &[&cgroup_id(&pod, "limit_bytes")],
