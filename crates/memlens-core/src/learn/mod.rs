@@ -4,7 +4,7 @@
 //!   (`/proc/meminfo`, cgroup files, the node object, the kubelet's and metrics-server's
 //!   output, `kubectl top`, `free`, `top`), the tools' outputs computed by the core's own
 //!   accounting so that they agree to the byte.
-//! - [`scenarios`]: guided cases built on the model, each a short story in steps whose numbers
+//! - [`scenarios`](mod@scenarios): guided cases built on the model, each a short story in steps whose numbers
 //!   are named by quantity id, never written down.
 //! - [`narrative`]: fills a story's placeholders from a [`crate::report::Report`].
 //! - [`pipeline`]: the chains from the cgroup files to `kubectl top`, and from `/proc/meminfo`

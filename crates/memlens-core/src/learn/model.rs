@@ -1231,6 +1231,9 @@ impl NodeModel {
         self.cpu_usage_nanocores.saturating_mul(86_400)
     }
 
+    // TODO: the summary's `systemContainers` (the `pods` container above all) are left out: the
+    // engine only observes their numbers and does not recompute them from the kubepods files,
+    // so they could not be checked against anything.
     fn summary_json(&self) -> Option<String> {
         let m = self.node_memory()?;
         let stat = self.root_stat();
@@ -1260,6 +1263,8 @@ impl NodeModel {
         Some(pretty(&node))
     }
 
+    // TODO: the `[STABLE]` labels follow recent kubelets' output; the release each metric
+    // became stable in was not checked, so an older modelled kubelet still prints them.
     fn metrics_resource_text(&self) -> String {
         let mut out = String::new();
         let family = |out: &mut String, name: &str, kind: &str, help: &str, lines: &[String]| {
