@@ -12,6 +12,7 @@
 pub mod account;
 pub mod explain;
 pub mod input;
+pub mod learn;
 pub mod parse;
 pub mod quantity;
 pub mod render;

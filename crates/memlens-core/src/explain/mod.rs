@@ -40,8 +40,10 @@ pub fn explain_parsed(docs: &[Document], parsed: &[Parsed], settings: &Settings)
     let ev = Evidence::gather(docs, parsed);
     let assumptions = assume::resolve(&ev, &settings.assume);
     let mut out = Out::default();
-    node::compute(&ev, &assumptions, &mut out);
+    // The pasted cgroups first: the node's allocatableMemory.available reads the kubepods
+    // cgroup's working set.
     cgroups::compute(&ev, &assumptions, &mut out);
+    node::compute(&ev, &assumptions, &mut out);
     pods::compute(&ev, &assumptions, &mut out);
     procps::compute(&ev, &assumptions, &mut out);
 
