@@ -569,7 +569,7 @@ fn normalize(mut mantissa: u128, mut exponent: i64) -> (u128, i64) {
     if mantissa == 0 {
         return (0, 0);
     }
-    while mantissa % 10 == 0 {
+    while mantissa.is_multiple_of(10) {
         mantissa /= 10;
         exponent = exponent.saturating_add(1);
     }
@@ -582,7 +582,7 @@ fn pow10(power: i64) -> Option<u128> {
 }
 
 fn ceil_div(a: u128, b: u128) -> u128 {
-    a / b + u128::from(a % b != 0)
+    a / b + u128::from(!a.is_multiple_of(b))
 }
 
 /// `ceil(m / 10^power)` for `power ≥ 0`.

@@ -140,7 +140,7 @@ fn prints_at_least(x: Dyadic, decimals: u32, digits: u128) -> bool {
     };
     match cmp_ratio(x, 2 * digits - 1, scale) {
         Ordering::Greater => true,
-        Ordering::Equal => digits % 2 == 0,
+        Ordering::Equal => digits.is_multiple_of(2),
         Ordering::Less => false,
     }
 }
