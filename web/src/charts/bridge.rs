@@ -6,7 +6,7 @@ use memlens_core::report::{Bridge, BridgeStep};
 use yew::prelude::*;
 
 use super::format;
-use super::frame::{ChartFrame, Plot};
+use super::frame::{Plot, use_chart};
 use super::scene::{
     Align, Baseline, Focus, Font, Hit, Ink, Measure, Rect, Scene, Shape, Swatch, wrap,
 };
@@ -20,13 +20,12 @@ pub struct BridgeChartProps {
 /// numbers for screen readers.
 #[function_component(BridgeChart)]
 pub fn bridge_chart(props: &BridgeChartProps) -> Html {
-    html! { <ChartFrame<Bridge> plot={props.bridge.clone()} /> }
+    let plot = use_memo(props.bridge.clone(), Bridge::clone);
+    use_chart(plot)
 }
 
 /// Space around the chart, CSS pixels.
 const PAD: f64 = 8.0;
-/// Above the tallest bar, for its value.
-const HEADROOM: f64 = 20.0;
 /// Below this column width, or above this many lines of label, columns are numbered and named
 /// in a key under the chart instead.
 const MIN_COLUMN: f64 = 60.0;
@@ -219,8 +218,40 @@ pub(super) fn layout(bridge: &Bridge, width: f64, measure: &dyn Measure) -> Scen
     let plot_bottom = plot_top + plot_height;
     let plot_left = PAD + axis_width;
     let plot_right = (width - PAD).max(plot_left + 1.0);
+    // The labels under the columns: wrapped in place, or numbers and a key when they do not fit.
+    let count = columns.len();
+    let column_width = (plot_right - plot_left) / count as f64;
+    let wrapped: Vec<Vec<String>> = columns
+        .iter()
+        .map(|c| wrap(&c.label, column_width - 2.0, Font::LABEL, measure))
+        .collect();
+    let numbered =
+        column_width < MIN_COLUMN || wrapped.iter().any(|lines| lines.len() > MAX_LABEL_LINES);
+    let line = Font::LABEL.line_height();
+    let label_lines = if numbered {
+        1
+    } else {
+        wrapped.iter().map(Vec::len).max().unwrap_or(1)
+    };
+    let labels_top = plot_bottom + 6.0;
+    let labels_bottom = labels_top + label_lines as f64 * line;
+
+    // The value over each bar: on one line, on two (number, unit) when one is too wide, or left
+    // to the key and the caption when even that is too wide.
+    let fits = |text: &str| measure.width(text, Font::VALUE) <= column_width - 2.0;
+    let values: Vec<Vec<&str>> = columns
+        .iter()
+        .map(|c| match c.value.rsplit_once(' ') {
+            _ if fits(&c.value) => vec![c.value.as_str()],
+            Some((number, unit)) if fits(number) => vec![number, unit],
+            _ => Vec::new(),
+        })
+        .collect();
+    let value_line = Font::VALUE.line_height();
+    let headroom = values.iter().map(Vec::len).max().unwrap_or(0).max(1) as f64 * value_line + 6.0;
+
     let span = if high > low { high - low } else { 1.0 };
-    let y = |bytes: f64| plot_bottom - (bytes - low) / span * (plot_height - HEADROOM);
+    let y = |bytes: f64| plot_bottom - (bytes - low) / span * (plot_height - headroom);
 
     for (at, label) in ticks.at.iter().zip(&ticks.labels) {
         let ty = y(*at).round();
@@ -239,24 +270,6 @@ pub(super) fn layout(bridge: &Bridge, width: f64, measure: &dyn Measure) -> Scen
             .anchored(Align::Right, Baseline::Middle),
         );
     }
-
-    // The labels under the columns: wrapped in place, or numbers and a key when they do not fit.
-    let count = columns.len();
-    let column_width = (plot_right - plot_left) / count as f64;
-    let wrapped: Vec<Vec<String>> = columns
-        .iter()
-        .map(|c| wrap(&c.label, column_width - 6.0, Font::LABEL, measure))
-        .collect();
-    let numbered =
-        column_width < MIN_COLUMN || wrapped.iter().any(|lines| lines.len() > MAX_LABEL_LINES);
-    let line = Font::LABEL.line_height();
-    let label_lines = if numbered {
-        1
-    } else {
-        wrapped.iter().map(Vec::len).max().unwrap_or(1)
-    };
-    let labels_top = plot_bottom + 6.0;
-    let labels_bottom = labels_top + label_lines as f64 * line;
 
     let bar_width = (column_width * 0.62).min(64.0);
     let mut focus = Vec::with_capacity(count);
@@ -296,15 +309,12 @@ pub(super) fn layout(bridge: &Bridge, width: f64, measure: &dyn Measure) -> Scen
             });
         }
 
-        if measure.width(&column.value, Font::VALUE) <= column_width - 2.0 {
+        let value_lines = values.get(index).map_or(&[][..], Vec::as_slice);
+        for (n, text) in value_lines.iter().rev().enumerate() {
+            let bottom_of_line = top - 3.0 - n as f64 * value_line;
             shapes.push(
-                Shape::text(
-                    column.value.clone(),
-                    (centre, top - 3.0),
-                    Font::VALUE,
-                    Ink::Text,
-                )
-                .anchored(Align::Center, Baseline::Bottom),
+                Shape::text(*text, (centre, bottom_of_line), Font::VALUE, Ink::Text)
+                    .anchored(Align::Center, Baseline::Bottom),
             );
         }
 

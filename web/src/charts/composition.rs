@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::bridge::legend_rows;
 use super::format;
-use super::frame::{ChartFrame, Plot};
+use super::frame::{Plot, use_chart};
 use super::scene::{Align, Baseline, Focus, Font, Hit, Ink, Measure, Rect, Scene, Shape, Swatch};
 
 #[derive(Properties, PartialEq)]
@@ -18,9 +18,11 @@ pub struct CompositionChartProps {
 /// and a table of the same numbers for screen readers.
 #[function_component(CompositionChart)]
 pub fn composition_chart(props: &CompositionChartProps) -> Html {
+    let plot = use_memo(props.composition.clone(), Composition::clone);
+    let chart = use_chart(plot);
     html! {
         <>
-            <ChartFrame<Composition> plot={props.composition.clone()} />
+            { chart }
             if let Some(note) = &props.composition.note {
                 <p class="chart-note">{ note }</p>
             }
@@ -93,10 +95,11 @@ struct Placed {
 }
 
 /// Puts each label (at line `x`, `width` wide) on the lowest row where it overlaps no other.
-/// Labels start at their line and run right (left when they would leave `right`). Placing them
+/// Labels start at their line and run right (left when they would leave `right`; from `left`
+/// when neither fits). Placing them
 /// from the rightmost line leftwards keeps every line clear of the labels below it: a lower
 /// label belongs to a line further right, and runs right from it.
-fn stagger(lines: &[(f64, f64)], right: f64) -> Vec<Placed> {
+fn stagger(lines: &[(f64, f64)], left: f64, right: f64) -> Vec<Placed> {
     let mut order: Vec<usize> = (0..lines.len()).collect();
     order.sort_by(|&a, &b| {
         let xa = lines.get(a).map_or(0.0, |l| l.0);
@@ -116,10 +119,13 @@ fn stagger(lines: &[(f64, f64)], right: f64) -> Vec<Placed> {
         let Some(&(x, width)) = lines.get(index) else {
             continue;
         };
+        // Right of the line, else left of it, else (on a very narrow chart) from the left edge.
         let (x0, x1) = if x + width <= right {
             (x, x + width)
-        } else {
+        } else if x - width >= left {
             (x - width, x)
+        } else {
+            (left, left + width)
         };
         let free = |row: &Vec<(f64, f64)>| row.iter().all(|&(a, b)| x1 + GAP <= a || b + GAP <= x0);
         let row = match rows.iter().position(free) {
@@ -175,7 +181,7 @@ pub(super) fn layout(composition: &Composition, width: f64, measure: &dyn Measur
         .zip(&texts)
         .map(|(g, t)| (x(u128::from(g.bytes)), measure.width(t, Font::LABEL) + 8.0))
         .collect();
-    let placed = stagger(&lines, right);
+    let placed = stagger(&lines, left, right);
     let rows = placed.iter().map(|p| p.row + 1).max().unwrap_or(0);
     let bar_top = PAD + rows as f64 * ROW + if rows > 0 { 6.0 } else { 0.0 };
     let bar_bottom = bar_top + BAR_HEIGHT;
@@ -631,7 +637,7 @@ mod tests {
         // Lines as (x, label width), the right end, the rows expected: the three markers of the
         // pair on a 1000px bar, and more.
         type Case = (&'static [(f64, f64)], f64, &'static [usize]);
-        let cases: [Case; 4] = [
+        let cases: [Case; 5] = [
             (
                 &[(91.0, 200.0), (70.0, 300.0), (125.0, 180.0)],
                 1000.0,
@@ -640,14 +646,16 @@ mod tests {
             (&[(100.0, 50.0), (300.0, 50.0)], 1000.0, &[0, 0]),
             // Near the right end a label runs left of its line.
             (&[(990.0, 100.0), (700.0, 100.0)], 1000.0, &[0, 0]),
+            // Wider than either side of its line: from the left edge.
+            (&[(100.0, 150.0)], 200.0, &[0]),
             (&[], 1000.0, &[]),
         ];
         for (lines, right, rows) in cases {
-            let placed = stagger(lines, right);
+            let placed = stagger(lines, 8.0, right);
             let actual: Vec<usize> = placed.iter().map(|p| p.row).collect();
             assert_eq!(actual, rows, "{lines:?}");
             for (a, pa) in placed.iter().enumerate() {
-                assert!(pa.x1 <= right, "{pa:?}");
+                assert!(pa.x0 >= 8.0 && pa.x1 <= right, "{pa:?}");
                 for (b, pb) in placed.iter().enumerate() {
                     if a != b && pa.row == pb.row {
                         assert!(

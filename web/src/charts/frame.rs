@@ -3,6 +3,8 @@
 //! keyboard selecting an item, and a caption that reads it out; the PNG download; and a table of
 //! the same numbers for screen readers.
 
+use std::rc::Rc;
+
 use gloo::events::EventListener;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -13,8 +15,9 @@ use super::paint::{self, Extras};
 use super::scene::{Font, Measure, Scene};
 use super::theme::Theme;
 
-/// A chart the frame can show.
-pub trait Plot: Clone + PartialEq + 'static {
+/// A chart the frame can show. Charts are used as `Rc<dyn Plot>`, so that the frame's code is
+/// in the wasm once, not once per kind of chart.
+pub trait Plot {
     /// `bridge` or `composition`: names the test ids (`bridge-chart`, `download-bridge-png`).
     fn kind(&self) -> &'static str;
     /// Tells charts of one kind apart (a bridge's id); part of the PNG's file name.
@@ -35,9 +38,15 @@ pub trait Plot: Clone + PartialEq + 'static {
     fn table(&self) -> Html;
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ChartFrameProps<P: Plot> {
-    pub plot: P,
+/// A plot that compares equal only to itself: the chart components keep one per value of their
+/// props (`use_memo`), so a new one means new data.
+#[derive(Clone)]
+struct Same(Rc<dyn Plot>);
+
+impl PartialEq for Same {
+    fn eq(&self, other: &Same) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// The smallest width a downloaded PNG is laid out for, so that one taken on a phone still
@@ -46,8 +55,9 @@ const MIN_EXPORT_WIDTH: f64 = 640.0;
 /// The pixel ratio of a downloaded PNG.
 const EXPORT_RATIO: f64 = 2.0;
 
-#[function_component(ChartFrame)]
-pub fn chart_frame<P: Plot>(props: &ChartFrameProps<P>) -> Html {
+/// The chart's figure: canvas, caption, download button and table.
+#[hook]
+pub fn use_chart(plot: Rc<dyn Plot>) -> Html {
     let figure = use_node_ref();
     let canvas = use_node_ref();
     let width = use_state_eq(|| 0_i32);
@@ -74,22 +84,23 @@ pub fn chart_frame<P: Plot>(props: &ChartFrameProps<P>) -> Html {
     {
         let canvas = canvas.clone();
         let scene = scene.clone();
-        let deps = (props.plot.clone(), *width, *dark, *selected);
+        let deps = (Same(plot.clone()), *width, *dark, *selected);
         use_effect_with(deps, move |(plot, width, dark, selected)| {
             if let Some(element) = canvas.cast::<HtmlCanvasElement>()
                 && *width > 0
             {
                 let page = PageStyle::of(&element, *dark);
                 let ratio = device_pixel_ratio();
-                match render(
+                let drawn = render(
                     &element,
-                    plot,
+                    plot.0.as_ref(),
                     f64::from(*width),
                     ratio,
                     &page,
                     *selected,
                     None,
-                ) {
+                );
+                match drawn {
                     Ok(drawn) => *scene.borrow_mut() = drawn,
                     Err(err) => gloo::console::error!("memlens could not draw a chart:", err),
                 }
@@ -122,7 +133,7 @@ pub fn chart_frame<P: Plot>(props: &ChartFrameProps<P>) -> Html {
     };
     let onkeydown = {
         let selected = selected.clone();
-        let count = props.plot.items();
+        let count = plot.items();
         Callback::from(move |event: KeyboardEvent| {
             if let Some(next) = step(*selected, count, &event.key()) {
                 event.prevent_default();
@@ -132,7 +143,7 @@ pub fn chart_frame<P: Plot>(props: &ChartFrameProps<P>) -> Html {
     };
     let ondownload = {
         let canvas = canvas.clone();
-        let plot = props.plot.clone();
+        let plot = plot.clone();
         let width = *width;
         let dark = *dark;
         Callback::from(move |_: MouseEvent| {
@@ -140,18 +151,19 @@ pub fn chart_frame<P: Plot>(props: &ChartFrameProps<P>) -> Html {
                 return;
             };
             let width = f64::from(width).max(MIN_EXPORT_WIDTH);
-            if let Err(err) = download(&plot, &element, width, dark) {
+            if let Err(err) = download(plot.as_ref(), &element, width, dark) {
                 gloo::console::error!("memlens could not make the PNG:", err);
             }
         })
     };
 
-    let plot = &props.plot;
     let kind = plot.kind();
     let caption = match *selected {
         Some(item) => plot.describe(item),
         None => plot.hint(),
     };
+    // The caption comes last, as a figure's caption must be first or last; the stylesheet puts
+    // it next to the button.
     html! {
         <figure class="chart" ref={figure} data-testid={format!("{kind}-chart")}
                 data-chart={plot.key()}>
@@ -167,10 +179,6 @@ pub fn chart_frame<P: Plot>(props: &ChartFrameProps<P>) -> Html {
                 {onkeydown}
                 {onblur}
             />
-            <figcaption class="chart-caption" aria-live="polite"
-                        data-testid={format!("{kind}-caption")}>
-                { caption }
-            </figcaption>
             <div class="chart-actions">
                 <button type="button" class="chart-download" onclick={ondownload}
                         data-testid={format!("download-{kind}-png")}
@@ -179,6 +187,10 @@ pub fn chart_frame<P: Plot>(props: &ChartFrameProps<P>) -> Html {
                 </button>
             </div>
             <div class="chart-sr-only">{ plot.table() }</div>
+            <figcaption class="chart-caption" aria-live="polite"
+                        data-testid={format!("{kind}-caption")}>
+                { caption }
+            </figcaption>
         </figure>
     }
 }
@@ -249,9 +261,9 @@ fn context_2d(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, St
 
 /// Lays `plot` out for `width` CSS pixels and draws it on `canvas` at `ratio` device pixels per
 /// CSS pixel. Returns the scene drawn (without the title's offset).
-fn render<P: Plot>(
+fn render(
     canvas: &HtmlCanvasElement,
-    plot: &P,
+    plot: &dyn Plot,
     width: f64,
     ratio: f64,
     page: &PageStyle,
@@ -290,8 +302,8 @@ fn render<P: Plot>(
 
 /// Draws the chart again on a canvas of its own, with its title and without the selection, and
 /// saves it through a link to a `data:` URL: nothing goes over the network.
-fn download<P: Plot>(
-    plot: &P,
+fn download(
+    plot: &dyn Plot,
     on_screen: &HtmlCanvasElement,
     width: f64,
     dark: bool,

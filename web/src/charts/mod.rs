@@ -6,7 +6,7 @@
 //!   `MemTotal` as one stacked bar, with a marker where each tool's "used" ends.
 //!
 //! Each chart lays itself out into a [`scene::Scene`] of plain shapes (pure code, tested
-//! natively), which [`paint`] draws with plotters. The shared [`frame::ChartFrame`] sizes the
+//! natively), which [`paint`] draws with plotters. The shared [`frame::use_chart`] sizes the
 //! canvas to its container and to the screen's pixel ratio, redraws when the width or the colour
 //! scheme changes, lets the pointer and the arrow keys select an item (a caption reads it out),
 //! saves the chart as a PNG through a `data:` URL, and puts the same numbers in a table for screen

@@ -276,16 +276,36 @@ pub fn wrap(text: &str, width: f64, font: Font, measure: &dyn Measure) -> Vec<St
     lines
 }
 
+/// A word too wide for a line, in pieces that fit: broken after a `.`, `_`, `/` or `-` where
+/// the piece has one, else between two characters, with a hyphen between letters.
 fn break_word(word: &str, width: f64, font: Font, measure: &dyn Measure) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
     let mut pieces = Vec::new();
     let mut piece = String::new();
-    for c in word.chars() {
-        piece.push(c);
-        if piece.chars().count() > 1 && measure.width(&piece, font) > width {
-            piece.pop();
-            pieces.push(std::mem::take(&mut piece));
-            piece.push(c);
+    for (index, &c) in chars.iter().enumerate() {
+        // Room for the character, and for a hyphen after it unless it ends the word.
+        let needed = match index + 1 == chars.len() {
+            true => format!("{piece}{c}"),
+            false => format!("{piece}{c}-"),
+        };
+        if !piece.is_empty() && measure.width(&needed, font) > width {
+            match piece
+                .rfind(['.', '_', '/', '-'])
+                .filter(|&at| at + 1 < piece.len())
+            {
+                Some(at) => {
+                    let rest = piece.split_off(at + 1);
+                    pieces.push(std::mem::replace(&mut piece, rest));
+                }
+                None => {
+                    if piece.chars().last().is_some_and(char::is_alphabetic) && c.is_alphabetic() {
+                        piece.push('-');
+                    }
+                    pieces.push(std::mem::take(&mut piece));
+                }
+            }
         }
+        piece.push(c);
     }
     if !piece.is_empty() {
         pieces.push(piece);
@@ -339,7 +359,7 @@ pub mod tests {
             ("", &[]),
             (
                 "kubelet.node.working_set_bytes",
-                &["kubelet.no", "de.working", "_set_bytes"],
+                &["kubelet.", "node.", "working_", "set_bytes"],
             ),
             ("a  b   c", &["a b c"]),
             (
@@ -353,8 +373,12 @@ pub mod tests {
     }
 
     #[test]
-    fn wrapping_a_narrow_width_still_makes_progress() {
-        assert_eq!(wrap("abc", 1.0, Font::LABEL, &Fixed), ["a", "b", "c"]);
+    fn words_too_wide_break_after_punctuation_or_with_a_hyphen() {
+        assert_eq!(wrap("abc", 1.0, Font::LABEL, &Fixed), ["a-", "b-", "c"]);
+        assert_eq!(
+            wrap("unreclaimable slab", 72.0, Font::LABEL, &Fixed),
+            ["unreclaim-", "able slab"]
+        );
     }
 
     #[test]
