@@ -475,24 +475,31 @@ impl Plot for Bridge {
                     </tr>
                 </thead>
                 <tbody>
-                    { for columns.iter().map(|column| {
-                        let (change, bytes) = match column.step {
-                            Some(step) => (column.value.clone(), format::grouped_signed(step.delta)),
-                            None => (String::new(), format::grouped(column.to.unsigned_abs())),
-                        };
-                        html! {
-                            <tr>
-                                <th scope="row">{ &column.label }</th>
-                                <td>{ change }</td>
-                                <td>{ signed_size(column.to) }</td>
-                                <td>{ bytes }</td>
-                                <td>{ column.step.and_then(|s| s.unsplit.clone()).unwrap_or_default() }</td>
-                            </tr>
-                        }
-                    }) }
+                    { for columns.iter().map(table_row) }
                 </tbody>
             </table>
         }
+    }
+}
+
+/// One column as a row of the table: name, change, running total, bytes, why it is not split.
+fn table_row(column: &Column<'_>) -> Html {
+    let (change, bytes) = match column.step {
+        Some(step) => (column.value.clone(), format::grouped_signed(step.delta)),
+        None => (String::new(), format::grouped(column.to.unsigned_abs())),
+    };
+    let unsplit = column
+        .step
+        .and_then(|s| s.unsplit.clone())
+        .unwrap_or_default();
+    html! {
+        <tr>
+            <th scope="row">{ &column.label }</th>
+            <td>{ change }</td>
+            <td>{ signed_size(column.to) }</td>
+            <td>{ bytes }</td>
+            <td>{ unsplit }</td>
+        </tr>
     }
 }
 

@@ -100,12 +100,16 @@ struct Placed {
 /// from the rightmost line leftwards keeps every line clear of the labels below it: a lower
 /// label belongs to a line further right, and runs right from it.
 fn stagger(lines: &[(f64, f64)], left: f64, right: f64) -> Vec<Placed> {
-    let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_by(|&a, &b| {
-        let xa = lines.get(a).map_or(0.0, |l| l.0);
-        let xb = lines.get(b).map_or(0.0, |l| l.0);
-        xb.total_cmp(&xa)
-    });
+    // Rightmost first; an insertion sort, as there are a handful of markers.
+    let x_of = |i: usize| lines.get(i).map_or(0.0, |l| l.0);
+    let mut order: Vec<usize> = Vec::with_capacity(lines.len());
+    for index in 0..lines.len() {
+        let at = order
+            .iter()
+            .position(|&other| x_of(other) < x_of(index))
+            .unwrap_or(order.len());
+        order.insert(at, index);
+    }
     let mut placed = vec![
         Placed {
             row: 0,

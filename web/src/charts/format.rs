@@ -113,7 +113,19 @@ pub fn ticks(low: f64, high: f64, target: u32) -> Ticks {
             labels: vec!["0".to_string()],
         };
     }
-    let magnitude = 10f64.powf(raw.log10().floor());
+    // The power of ten at or just below `raw`, by steps: `powf` and `log10` would add code to
+    // the wasm for one number.
+    // Bounded: bytes are whole, so `raw` lies within a few dozen powers of ten of 1.
+    let mut magnitude: f64 = 1.0;
+    for _ in 0..64 {
+        if magnitude > raw {
+            magnitude /= 10.0;
+        } else if magnitude * 10.0 <= raw {
+            magnitude *= 10.0;
+        } else {
+            break;
+        }
+    }
     let step = [1.0, 2.0, 5.0, 10.0]
         .into_iter()
         .map(|m| m * magnitude)
@@ -255,5 +267,7 @@ mod tests {
     fn ticks_of_nothing_are_one_zero() {
         assert_eq!(ticks(0.0, 0.0, 4).labels, ["0"]);
         assert_eq!(ticks(f64::NAN, 1.0, 4).labels, ["0"]);
+        // Far from any byte count, and still done in bounded steps.
+        assert_eq!(ticks(0.0, 1e-300, 4).labels, ["0"]);
     }
 }
