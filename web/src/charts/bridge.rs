@@ -237,11 +237,12 @@ pub(super) fn layout(bridge: &Bridge, width: f64, measure: &dyn Measure) -> Scen
     let labels_bottom = labels_top + label_lines as f64 * line;
 
     // The value over each bar: on one line, on two (number, unit) when one is too wide, or left
-    // to the key and the caption when even that is too wide.
+    // to the caption when even that is too wide. With a key, the key has them all.
     let fits = |text: &str| measure.width(text, Font::VALUE) <= column_width - 2.0;
     let values: Vec<Vec<&str>> = columns
         .iter()
         .map(|c| match c.value.rsplit_once(' ') {
+            _ if numbered => Vec::new(),
             _ if fits(&c.value) => vec![c.value.as_str()],
             Some((number, unit)) if fits(number) => vec![number, unit],
             _ => Vec::new(),
