@@ -96,9 +96,10 @@ struct Placed {
 
 /// Puts each label (at line `x`, `width` wide) on the lowest row where it overlaps no other.
 /// Labels start at their line and run right (left when they would leave `right`; from `left`
-/// when neither fits). Placing them
-/// from the rightmost line leftwards keeps every line clear of the labels below it: a lower
-/// label belongs to a line further right, and runs right from it.
+/// when neither fits). Placing them from the rightmost line leftwards keeps every line clear of
+/// the labels below it: a lower label belongs to a line further right, and runs right from it.
+// TODO: a label turned left (near the right end) or pushed to the left edge can still be crossed
+// by the line of a marker left of it; it takes markers within a label's width of the bar's end.
 fn stagger(lines: &[(f64, f64)], left: f64, right: f64) -> Vec<Placed> {
     // Rightmost first; an insertion sort, as there are a handful of markers.
     let x_of = |i: usize| lines.get(i).map_or(0.0, |l| l.0);

@@ -349,6 +349,8 @@ fn js_error(err: JsValue) -> String {
     format!("{err:?}")
 }
 
+// TODO: a change of pixel ratio alone (the window moved to another screen) redraws only at the
+// next change of width, scheme or selection; a `resolution` media query would catch it.
 fn device_pixel_ratio() -> f64 {
     web_sys::window()
         .map(|w| w.device_pixel_ratio())
