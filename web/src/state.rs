@@ -5,17 +5,22 @@
 
 use std::rc::Rc;
 
-use memlens_core::input::{self, Document, Source};
+use memlens_core::explain::{Settings, explain};
+use memlens_core::input::Source;
+use memlens_core::report::{DocumentReport, Report};
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
 /// Everything the page shows.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {
     /// The text in the paste area, exactly as typed or pasted.
     pub paste: String,
     /// The documents the core found in the paste, in the order they appear.
     pub documents: Vec<DocumentSummary>,
+    /// The core's report on the paste. Not saved: [`State::apply`] works it out from the paste.
+    #[serde(skip)]
+    pub report: Rc<Report>,
 }
 
 /// One document found in the paste, as the page lists it.
@@ -38,16 +43,16 @@ pub struct DocumentSummary {
     pub reasons: Vec<String>,
 }
 
-impl From<&Document> for DocumentSummary {
-    fn from(doc: &Document) -> Self {
+impl From<&DocumentReport> for DocumentSummary {
+    fn from(doc: &DocumentReport) -> Self {
         DocumentSummary {
             id: doc.id.to_string(),
             kind: doc.kind.as_str().to_string(),
             kind_label: doc.kind.label().to_string(),
             name: doc.name.clone(),
-            first_line: doc.first_line(),
-            last_line: doc.last_line(),
-            line_count: doc.lines.len(),
+            first_line: doc.first_line,
+            last_line: doc.last_line,
+            line_count: doc.line_count,
             reasons: doc.reasons.clone(),
         }
     }
@@ -68,10 +73,9 @@ impl State {
             Action::SetPaste(text) => self.paste = text,
             Action::Clear => self.paste.clear(),
         }
-        self.documents = input::read(&[Source::paste(self.paste.as_str())], &[])
-            .iter()
-            .map(DocumentSummary::from)
-            .collect();
+        let report = explain(&[Source::paste(self.paste.as_str())], &Settings::default());
+        self.documents = report.documents.iter().map(DocumentSummary::from).collect();
+        self.report = Rc::new(report);
     }
 }
 
@@ -137,14 +141,36 @@ mod tests {
         let mut state = pasted("MemTotal: 1 kB\nMemFree: 1 kB\n");
         assert_eq!(state.documents.len(), 1);
         state.apply(Action::Clear);
-        assert_eq!(state, State::default());
+        assert_eq!(state, pasted(""));
+        assert!(state.documents.is_empty() && state.report.bridges.is_empty());
     }
 
     #[test]
-    fn the_state_round_trips_through_json() {
+    fn the_state_round_trips_through_json_but_for_the_report() {
         let state = pasted("MemTotal: 1 kB\n");
         let json = serde_json::to_string(&state).unwrap_or_default();
         let back: Result<State, _> = serde_json::from_str(&json);
-        assert_eq!(back.ok(), Some(state));
+        let expected = State {
+            report: Rc::default(),
+            ..state
+        };
+        assert_eq!(back.ok(), Some(expected));
+    }
+
+    #[test]
+    fn a_paste_is_explained_into_bridges_and_a_composition() {
+        let state = pasted(include_str!(
+            "../../tests/fixtures/charts/meminfo-memory-stat.txt"
+        ));
+        let bridges: Vec<&str> = state.report.bridges.iter().map(|b| b.id.as_str()).collect();
+        let expected = [
+            "memtotal_to_procps_v4",
+            "memtotal_to_procps_v3",
+            "procps_v4_to_working_set",
+            "procps_v3_to_working_set",
+        ];
+        assert_eq!(bridges, expected);
+        let total = state.report.composition.as_ref().map(|c| c.total);
+        assert_eq!(total, Some(16_393_244 * 1024));
     }
 }
